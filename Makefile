@@ -1,0 +1,71 @@
+# Imigrasi Digital — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.13: from PATH, else from pyenv (the version named in .python-version).
+PYTHON_BIN ?= $(shell command -v python3.13 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | sort -V | tail -n 1)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+THREADS ?= 4
+
+.PHONY: help venv setup run serve test lint typecheck test-sqlite test-postgres test-browser messages bench clean
+
+help:
+	@echo "make run    - install, migrate, load demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   - lint, types, migrations check, SQLite suite (+ PostgreSQL and browser suites when available; required when CI=true)"
+	@echo "make messages - refresh translation catalogues after changing strings"
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@test -n "$(PYTHON_BIN)" || { echo "Python 3.13 not found (install it, e.g. 'pyenv install 3.13')"; exit 1; }
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt 2>&1 \
+		| { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+setup: venv
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v0
+
+run: setup
+	$(PY) manage.py load_demo_data
+	@echo ""
+	@echo "Serving Imigrasi Digital on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
+		--workers $(WORKERS) --blocking-threads $(THREADS) --no-ws --log-level warning \
+		imigrasi.wsgi:application
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+test: venv lint typecheck test-sqlite test-postgres test-browser
+	@echo "make test: all suites passed"
+
+test-sqlite: venv
+	$(PY) manage.py makemigrations --check --dry-run -v1
+	$(VENV)/bin/pytest -n 2 -m "not postgres and not browser"
+
+test-postgres: venv
+	@scripts/run-suite postgres
+
+test-browser: venv
+	@scripts/run-suite browser
+
+messages: venv
+	$(PY) manage.py makemessages -l id --no-obsolete --no-location --ignore=.venv --ignore=frontend --ignore=var
+	$(PY) manage.py makemessages -d djangojs -l id --no-obsolete --no-location --ignore=.venv --ignore=frontend --ignore=var --ignore='imigrasi/static/govuk/*'
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

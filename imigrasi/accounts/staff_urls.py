@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from imigrasi.accounts import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.staff_home, name="home"),
+    path("audit/", include("imigrasi.audit.urls")),
+]

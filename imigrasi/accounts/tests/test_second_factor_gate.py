@@ -1,0 +1,104 @@
+"""A staff user without a second factor reaches no staff page or staff API."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from conftest import TEST_PASSWORD, make_user, totp_now
+
+pytestmark = pytest.mark.django_db
+
+STAFF_URLS = ["/staff/", "/staff/audit/", "/admin/", "/api/v1/staff/me"]
+
+
+@pytest.fixture
+def officer_without_factor(office):
+    return make_user("baru@imigrasi.example", "officer", office, "Petugas Baru")
+
+
+@pytest.mark.parametrize("url", STAFF_URLS)
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, officer_without_factor, url):
+    client.post(
+        reverse("account_login"), {"login": officer_without_factor.email, "password": TEST_PASSWORD}
+    )
+    response = client.get(url)
+    if url.startswith("/api/"):
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.parametrize("url", STAFF_URLS)
+def test_staff_with_a_factor_but_a_password_only_session_must_reauthenticate(
+    client, admin_user, url
+):
+    client.force_login(admin_user)
+    response = client.get(url)
+    if url.startswith("/api/"):
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_reauthenticate")
+
+
+def test_login_with_a_factor_asks_for_the_code_then_opens_the_staff_area(client, officer):
+    from conftest import STAFF_TOTP
+
+    response = client.post(
+        reverse("account_login"), {"login": officer.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get("/staff/").status_code == 302  # not signed in yet
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_now(STAFF_TOTP)})
+    assert response.status_code == 302
+    assert client.get("/staff/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # allauth announces the new device on commit
+def test_enrolling_an_authenticator_opens_the_staff_area(client, officer_without_factor):
+    client.post(
+        reverse("account_login"), {"login": officer_without_factor.email, "password": TEST_PASSWORD}
+    )
+    # allauth asks for the password again before a security change.
+    assert client.get(reverse("mfa_activate_totp")).status_code == 302
+    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = page.context["form"].secret
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_now(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=officer_without_factor, type="totp").exists()
+    # The stored secret is encrypted with our key ring, not kept in clear.
+    stored = Authenticator.objects.get(user=officer_without_factor, type="totp").data["secret"]
+    assert stored.startswith("enc1$") and secret not in stored
+    assert client.get("/staff/").status_code == 200
+
+
+def test_staff_cannot_remove_their_only_factor(staff_client, officer):
+    client = staff_client(officer)
+    totp = Authenticator.objects.get(user=officer, type="totp")
+    from allauth.mfa.adapter import get_adapter
+
+    assert not get_adapter().can_delete_authenticator(totp)
+    client.post(reverse("mfa_deactivate_totp"))
+    assert Authenticator.objects.filter(pk=totp.pk).exists()
+
+
+def test_applicants_may_use_but_need_not_use_a_second_factor(client, applicant):
+    client.force_login(applicant)
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert client.get("/staff/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "persona", ["officer", "supervisor", "content_editor", "auditor", "admin_user"]
+)
+def test_every_staff_role_reaches_the_staff_area_after_a_second_factor(
+    staff_client, persona, request
+):
+    user = request.getfixturevalue(persona)
+    assert staff_client(user).get("/staff/").status_code == 200

@@ -1,0 +1,61 @@
+"""The applicant's account pages and the staff landing page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from imigrasi.accounts.access import staff_required
+from imigrasi.accounts.actions import do_update_profile
+from imigrasi.accounts.forms import ProfileForm
+from imigrasi.accounts.models import ApiToken, Role, User
+from imigrasi.accounts.queries import personal_data_reads_about
+from imigrasi.accounts.second_factor import has_second_factor
+
+
+def _current_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _current_user(request)
+    context = {
+        "account": user,
+        "has_second_factor": has_second_factor(user),
+        "active_tokens": ApiToken.objects.filter(user=user, revoked_at__isnull=True).count(),
+        "data_reads": personal_data_reads_about(user, limit=10),
+    }
+    return render(request, "accounts/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = _current_user(request)
+    form = ProfileForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        changed = do_update_profile(user, form.changes(), actor=user)
+        if changed:
+            messages.success(request, _("Your details have been saved."))
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user = _current_user(request)
+    context = {
+        "account": user,
+        "can_audit": user.role in {Role.AUDITOR, Role.ADMIN},
+        "can_admin": user.role == Role.ADMIN,
+    }
+    return render(request, "accounts/staff_home.html", context)

@@ -1,0 +1,21 @@
+"""Demo offices: 22 real immigration offices and outlets across WIB, WITA and WIT."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from imigrasi.catalog.models import Office
+
+OFFICES_FILE = Path(__file__).parent / "data" / "offices.json"
+
+
+def load() -> list[str]:
+    rows = json.loads(OFFICES_FILE.read_text(encoding="utf-8"))
+    with transaction.atomic():
+        for row in rows:
+            code = row.pop("code")
+            Office.objects.update_or_create(code=code, defaults=row)
+    return [f"{len(rows)} offices loaded"]

@@ -1,0 +1,41 @@
+"""Secrets for the embedded (non-production) mode, generated once per checkout.
+
+A fresh clone must run with zero configuration, yet must never share keys with any other
+installation: so the first start writes random keys to ``var/dev-secrets.json`` (git-ignored).
+Production refuses this file and requires SECRET_KEY, FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+
+
+def _new_secrets() -> dict[str, str]:
+    field_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    return {
+        "secret_key": secrets.token_urlsafe(50),
+        "field_keys": f"dev1:{field_key}",
+        "blind_index_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+
+
+def load_or_create_dev_secrets(var_dir: Path) -> dict[str, str]:
+    path = var_dir / "dev-secrets.json"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(_new_secrets(), indent=2))
+        tmp.chmod(0o600)
+        try:
+            # link() fails if another process won the race; then everyone reads the winner's file.
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    data: dict[str, str] = json.loads(path.read_text())
+    return data

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
+from django.urls import include, path
+
+from imigrasi.api import api
+
+# The admin has no login form of its own: sign-in (with the mandatory second factor for staff)
+# always goes through the accounts flow.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Imigrasi Digital"
+# Roles are a field of the user, not Django groups: the group screens would only confuse.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.site_title = "Imigrasi Digital"
+
+urlpatterns = [
+    path("", include("imigrasi.pages.urls")),
+    path("akun/", include("imigrasi.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("staff/", include("imigrasi.accounts.staff_urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "imigrasi.pages.views.bad_request"
+handler403 = "imigrasi.pages.views.permission_denied"
+handler404 = "imigrasi.pages.views.page_not_found"
+handler500 = "imigrasi.pages.views.server_error"
