@@ -36,11 +36,7 @@ setup: venv
 
 run: setup
 	$(PY) manage.py load_demo_data
-	@echo ""
-	@echo "Serving Imigrasi Digital on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) \
-		--workers $(WORKERS) --blocking-threads $(THREADS) --no-ws --log-level warning \
-		imigrasi.wsgi:application
+	$(PY) scripts/devserver.py --host $(HOST) --port $(PORT) --workers $(WORKERS) --threads $(THREADS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +35,29 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tasks run at once (on commit) in tests; the database worker is exercised separately.
+    # override_settings (not plain assignment) so the already-built task backends are reset.
+    from django.test import override_settings
+
+    override_settings(
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    ).enable()
+    settings.SMS_BACKEND = "imigrasi.applications.notifications.FileTextMessages"
     _let_test_flushes_through_the_audit_triggers()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A file test database leaves -wal/-shm files when it is dropped; a new database created
+    beside stale ones fails with "disk I/O error". Remove this worker's leftovers first."""
+    from django.conf import settings
+
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if not test_name or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = f"{test_name}_{worker}" if worker else test_name
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(name + suffix).unlink(missing_ok=True)
 
 
 def _let_test_flushes_through_the_audit_triggers() -> None:
@@ -109,34 +132,38 @@ STAFF_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 def office(db: None) -> Any:
     from imigrasi.catalog.models import Office
 
-    return Office.objects.create(
+    return Office.objects.update_or_create(
         code="kanim-jakarta-selatan",
-        name="Kantor Imigrasi Kelas I Khusus Non TPI Jakarta Selatan",
-        kind="kanim_i_khusus",
-        address="Jl. Warung Buncit Raya No. 207",
-        city="Jakarta Selatan",
-        province="DKI Jakarta",
-        timezone="Asia/Jakarta",
-        latitude="-6.260700",
-        longitude="106.830000",
-    )
+        defaults=dict(
+            name="Kantor Imigrasi Kelas I Khusus Non TPI Jakarta Selatan",
+            kind="kanim_i_khusus",
+            address="Jl. Warung Buncit Raya No. 207",
+            city="Jakarta Selatan",
+            province="DKI Jakarta",
+            timezone="Asia/Jakarta",
+            latitude="-6.260700",
+            longitude="106.830000",
+        ),
+    )[0]
 
 
 @pytest.fixture
 def other_office(db: None) -> Any:
     from imigrasi.catalog.models import Office
 
-    return Office.objects.create(
+    return Office.objects.update_or_create(
         code="kanim-denpasar",
-        name="Kantor Imigrasi Kelas I TPI Denpasar",
-        kind="kanim_i",
-        address="Jl. D.I. Panjaitan No. 3",
-        city="Denpasar",
-        province="Bali",
-        timezone="Asia/Makassar",
-        latitude="-8.674000",
-        longitude="115.233000",
-    )
+        defaults=dict(
+            name="Kantor Imigrasi Kelas I TPI Denpasar",
+            kind="kanim_i",
+            address="Jl. D.I. Panjaitan No. 3",
+            city="Denpasar",
+            province="Bali",
+            timezone="Asia/Makassar",
+            latitude="-8.674000",
+            longitude="115.233000",
+        ),
+    )[0]
 
 
 @pytest.fixture

@@ -18,7 +18,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from imigrasi.accounts.api import router as auth_router
 from imigrasi.accounts.api import staff_router
+from imigrasi.applications.api import public_router as public_applications_router
+from imigrasi.applications.api import router as applications_router
 from imigrasi.catalog.api import router as catalog_router
+from imigrasi.catalog.api import services_router
 
 logger = logging.getLogger(__name__)
 
@@ -112,4 +115,7 @@ def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/auth/", auth_router, tags=["auth"])
 api.add_router("/offices", catalog_router, tags=["offices"])
+api.add_router("/services", services_router, tags=["services"])
+api.add_router("/applications", applications_router, tags=["applications"])
+api.add_router("", public_applications_router, tags=["public"])
 api.add_router("/staff/", staff_router, tags=["staff"])

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "imigrasi.audit",
     "imigrasi.accounts",
     "imigrasi.catalog",
+    "imigrasi.applications",
     "imigrasi.pages",
     "imigrasi.security",
     "django.contrib.admin",
@@ -51,10 +52,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "ninja",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too (not SQLite's shared in-memory mode, whose table locks fail at once
+    # instead of waiting): live-server tests serve concurrent requests, as production does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, lockout counters) --------------------------------------------------
@@ -225,6 +231,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Applicants' documents: ciphertext only (imigrasi.applications.documents), never served
+    # directly. Point it at an S3-compatible bucket with django-storages in production.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "documents")},
+    },
 }
 WHITENOISE_MAX_AGE = 3600
 
@@ -252,12 +264,32 @@ elif MAIL_BACKEND == "file":
 MAILERS = {"default": {"BACKEND": _MAIL_BACKENDS[MAIL_BACKEND], "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Imigrasi Digital <noreply@imigrasi.example>")
 
+# --- Applications, payments, documents, background work ---------------------------------------
+# Where people reach this installation: links in emails, the payment callback URL.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PAYMENT_GATEWAY_URL = env_str("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8001").rstrip("/")
+PAYMENT_GATEWAY_TIMEOUT = float(env_int("PAYMENT_GATEWAY_TIMEOUT_SECONDS", 5))
+PAYMENT_CALLBACK_PUBLIC_KEY = env_str(
+    "PAYMENT_CALLBACK_PUBLIC_KEY", _dev_secrets.get("payment_public_key", "")
+)
+BILLING_CODE_TTL_MINUTES = env_int("BILLING_CODE_TTL_MINUTES", 120)
+# Office whose officers process applications that need no visit (e-VoA, visas).
+ONLINE_PROCESSING_OFFICE = env_str("ONLINE_PROCESSING_OFFICE", "kanim-jakarta-selatan")
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "")
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+SMS_BACKEND = env_str("SMS_BACKEND", "imigrasi.applications.notifications.ConsoleTextMessages")
+STATUS_CHECK_RATE = env_str("STATUS_CHECK_RATE", "10/m/ip")
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    "frame-src": [CSP.SELF],  # scans (PDF) shown beside the data in the back office
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "manifest-src": [CSP.SELF],
@@ -294,7 +326,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.csrf": {"level": "WARNING"}},
+    "loggers": {
+        "django.security.csrf": {"level": "WARNING"},
+        # httpx logs full URLs at INFO; outbound URLs may carry identifiers.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
 
 # The variables read above, frozen now (tests check each is documented in configuration.md).

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.urls import include, path
 
 from imigrasi.api import api
+from imigrasi.applications.views import status_check
 
 # The admin has no login form of its own: sign-in (with the mandatory second factor for staff)
 # always goes through the accounts flow.
@@ -17,6 +18,9 @@ admin.site.site_title = "Imigrasi Digital"
 urlpatterns = [
     path("", include("imigrasi.pages.urls")),
     path("akun/", include("imigrasi.accounts.urls")),
+    path("layanan/", include("imigrasi.catalog.urls")),
+    path("permohonan/", include("imigrasi.applications.urls")),
+    path("cek-status/", status_check, name="status_check"),
     path("accounts/", include("allauth.urls")),
     path("staff/", include("imigrasi.accounts.staff_urls")),
     path("admin/", admin.site.urls),

@@ -13,19 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from imigrasi.accounts.actions import do_complete_signup
 from imigrasi.accounts.models import User
 from imigrasi.lib import crypto
+from imigrasi.lib.identifier_messages import NIK_ERRORS
 from imigrasi.lib.identifiers import InvalidNIK, normalise_nik, parse_nik
+from imigrasi.lib.validation import is_valid_phone, normalise_phone
 
 # Letters (any script), spaces, apostrophes, hyphens and dots: how names appear on documents.
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
-_PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
-
-NIK_ERRORS = {
-    "format": _("Enter the 16 digits of your NIK."),
-    "province": _("The first two digits of a NIK are a province code; check them."),
-    "region": _("The regency or district part of this NIK is not valid."),
-    "birth_date": _("Digits 7 to 12 of a NIK are a date of birth; this one is not a real date."),
-    "serial": _("The last four digits of a NIK cannot be 0000."),
-}
 
 
 def clean_person_name(value: str) -> str:
@@ -113,8 +106,8 @@ class ProfileForm(forms.Form):
         return clean_person_name(self.cleaned_data["full_name"])
 
     def clean_phone(self) -> str:
-        phone = re.sub(r"[\s\-()]", "", self.cleaned_data.get("phone") or "")
-        if phone and not _PHONE_RE.match(phone):
+        phone = normalise_phone(self.cleaned_data.get("phone") or "")
+        if phone and not is_valid_phone(phone):
             raise forms.ValidationError(
                 _("Enter a phone number of 8 to 15 digits, for example 081234567890."),
                 code="phone",

@@ -7,4 +7,5 @@ app_name = "staff"
 urlpatterns = [
     path("", views.staff_home, name="home"),
     path("audit/", include("imigrasi.audit.urls")),
+    path("permohonan/", include("imigrasi.applications.staff_urls")),
 ]

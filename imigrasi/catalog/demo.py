@@ -1,4 +1,4 @@
-"""Demo offices: 22 real immigration offices and outlets across WIB, WITA and WIT."""
+"""Demo offices (22 real offices across WIB, WITA and WIT) and the service catalog."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from imigrasi.catalog.loader import load_catalog
 from imigrasi.catalog.models import Office
 
 OFFICES_FILE = Path(__file__).parent / "data" / "offices.json"
@@ -18,4 +19,5 @@ def load() -> list[str]:
         for row in rows:
             code = row.pop("code")
             Office.objects.update_or_create(code=code, defaults=row)
-    return [f"{len(rows)} offices loaded"]
+    services = load_catalog()
+    return [f"{len(rows)} offices loaded", f"{services} services loaded (fees, requirements)"]

@@ -30,6 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 TOKEN_PREFIX = "enc1"  # noqa: S105 - format marker, not a secret
 _NONCE_BYTES = 12
+_FILE_MAGIC = b"IMD1"
 
 
 class DecryptionError(Exception):
@@ -90,6 +91,30 @@ class KeyRing:
             )
         except (InvalidTag, binascii.Error, ValueError) as exc:
             raise DecryptionError("value was tampered with or belongs to another column") from exc
+
+    def encrypt_bytes(self, data: bytes, context: str) -> bytes:
+        """Binary form for files: b"IMD1" | key-id length | key id | nonce | ciphertext+tag."""
+        key_id = self.primary_id.encode()
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = AESGCM(self.keys[self.primary_id]).encrypt(nonce, data, context.encode())
+        return _FILE_MAGIC + bytes([len(key_id)]) + key_id + nonce + sealed
+
+    def decrypt_bytes(self, blob: bytes, context: str) -> bytes:
+        if not blob.startswith(_FILE_MAGIC) or len(blob) < len(_FILE_MAGIC) + 1:
+            raise DecryptionError("not an encrypted file")
+        offset = len(_FILE_MAGIC)
+        key_length = blob[offset]
+        key_id = blob[offset + 1 : offset + 1 + key_length].decode(errors="replace")
+        key = self.keys.get(key_id)
+        if key is None:
+            raise DecryptionError(f"unknown key id {key_id!r}")
+        start = offset + 1 + key_length
+        try:
+            return AESGCM(key).decrypt(
+                blob[start : start + _NONCE_BYTES], blob[start + _NONCE_BYTES :], context.encode()
+            )
+        except InvalidTag as exc:
+            raise DecryptionError("file was tampered with or belongs elsewhere") from exc
 
     def needs_rotation(self, token: str) -> bool:
         return key_id_of(token) != self.primary_id

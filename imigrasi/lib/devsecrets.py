@@ -15,11 +15,25 @@ from pathlib import Path
 
 
 def _new_secrets() -> dict[str, str]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     field_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    # The payment simulator signs callbacks with the private key; the platform verifies them.
+    private = Ed25519PrivateKey.generate()
+    raw = serialization.Encoding.Raw
     return {
         "secret_key": secrets.token_urlsafe(50),
         "field_keys": f"dev1:{field_key}",
         "blind_index_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "payment_private_key": base64.b64encode(
+            private.private_bytes(
+                raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+            )
+        ).decode(),
+        "payment_public_key": base64.b64encode(
+            private.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+        ).decode(),
     }
 
 
@@ -38,4 +52,13 @@ def load_or_create_dev_secrets(var_dir: Path) -> dict[str, str]:
         finally:
             tmp.unlink(missing_ok=True)
     data: dict[str, str] = json.loads(path.read_text())
+    missing = {k: v for k, v in _new_secrets().items() if k not in data}
+    if missing:
+        # A checkout from before a secret existed: add it, keep the others (existing data
+        # stays readable).
+        data.update(missing)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=2))
+        tmp.chmod(0o600)
+        os.replace(tmp, path)
     return data

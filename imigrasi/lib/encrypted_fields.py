@@ -7,6 +7,7 @@ Exact lookups go through a ``BlindIndexField`` computed from the plaintext on ev
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,40 @@ class EncryptedTextField(models.TextField):
                 f"{self.name} is encrypted; filter on its blind index instead of {lookup_name!r}"
             )
         return IsNull
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON document encrypted as a whole (wizard answers hold NIKs, addresses, names)."""
+
+    description = "JSON encrypted with AES-GCM under the field-encryption key ring"
+    # For django-stubs: the attribute holds decoded JSON, not text.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        if text is None or text == "":
+            return {}
+        return json.loads(text)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value) if value else {}
+            except ValueError:
+                return value
+        return value if value is not None else {}
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str) and crypto.is_token(value):
+            return value
+        text = json.dumps(value, sort_keys=True, default=str)
+        return crypto.encrypt(text, encryption_context(self.model, self.name))
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj), default=str)
 
 
 class BlindIndexField(models.CharField):

@@ -19,10 +19,16 @@ class NavItem:
 
 def _navigation(request: HttpRequest) -> list[NavItem]:
     user: Any = request.user
-    items: list[tuple[str, str]] = [(_("Home"), reverse("pages:home"))]
+    items: list[tuple[str, str]] = [
+        (_("Home"), reverse("pages:home")),
+        (_("Services"), reverse("catalog:services")),
+        (_("Check status"), reverse("status_check")),
+    ]
     if user.is_authenticated:
         if getattr(user, "is_staff_role", False):
             items.append((_("Staff area"), reverse("staff:home")))
+        else:
+            items.append((_("Your applications"), reverse("applications:mine")))
         items.append((_("Your account"), reverse("accounts:dashboard")))
     else:
         items.append((_("Sign in"), reverse("account_login")))

@@ -82,3 +82,14 @@ def test_blind_index_is_deterministic_keyed_and_purpose_separated(settings) -> N
     assert "3273056010900009" not in first
     settings.BLIND_INDEX_KEY = KEY_B
     assert crypto.blind_index("3273056010900009", "nik") != first
+
+
+def test_files_round_trip_and_are_bound_to_their_context() -> None:
+    keys = ring(f"a:{KEY_A}")
+    blob = keys.encrypt_bytes(b"%PDF-1.7 scan", "documents:app-1")
+    assert b"scan" not in blob
+    assert keys.decrypt_bytes(blob, "documents:app-1") == b"%PDF-1.7 scan"
+    with pytest.raises(crypto.DecryptionError):
+        keys.decrypt_bytes(blob, "documents:app-2")
+    rotated = ring(f"b:{KEY_B},a:{KEY_A}")
+    assert rotated.decrypt_bytes(blob, "documents:app-1") == b"%PDF-1.7 scan"

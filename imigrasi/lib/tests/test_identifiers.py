@@ -43,3 +43,14 @@ def test_it_rejects_impossible_niks_with_a_reason(nik: str, code: str) -> None:
     with pytest.raises(InvalidNIK) as caught:
         parse_nik(nik, today=TODAY)
     assert caught.value.code == code
+
+
+def test_working_days_skip_weekends_holidays_and_cuti_bersama() -> None:
+    from imigrasi.lib.workdays import add_working_days, holiday_name, is_working_day
+
+    assert holiday_name(dt.date(2026, 8, 17)) is not None  # Independence Day
+    assert not is_working_day(dt.date(2026, 3, 20))  # cuti bersama Idul Fitri
+    assert not is_working_day(dt.date(2026, 11, 28))  # Saturday
+    # Thursday 19 March 2026 (Nyepi) + 1 working day: 20, 23, 24 March are cuti bersama.
+    assert add_working_days(dt.date(2026, 3, 19), 1) == dt.date(2026, 3, 26)
+    assert add_working_days(dt.date(2026, 11, 27), 4) == dt.date(2026, 12, 3)

@@ -52,7 +52,9 @@ _ERROR_CLASSES = {
 }
 
 
-def field_context(field: forms.BoundField, width: str = "") -> dict[str, Any]:
+def field_context(
+    field: forms.BoundField, width: str = "", heading: bool = False
+) -> dict[str, Any]:
     kind = _kind(field)
     field_id = field.id_for_label or field.auto_id or field.html_name
     hint_id = f"{field_id}-hint" if field.help_text else ""
@@ -80,12 +82,17 @@ def field_context(field: forms.BoundField, width: str = "") -> dict[str, Any]:
         "error_id": error_id,
         "widget": field.as_widget(attrs=attrs) if kind not in {"radios", "checkboxes"} else "",
         "described_by": described_by,
+        "heading": heading,
     }
 
 
 @register.simple_tag
-def govuk_field(field: forms.BoundField, width: str = "") -> SafeString:
-    return SafeString(render_to_string("includes/field.html", field_context(field, width)))
+def govuk_field(
+    field: forms.BoundField, width: str = "", question_heading: bool = False
+) -> SafeString:
+    """``question_heading``: the label is the page's h1 (one question per page)."""
+    context = field_context(field, width, heading=question_heading)
+    return SafeString(render_to_string("includes/field.html", context))
 
 
 @register.simple_tag

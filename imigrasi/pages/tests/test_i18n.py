@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import os
 import shutil
 import subprocess
 import sys
@@ -37,33 +38,42 @@ def test_the_compiled_catalogue_matches_the_po_file():
 
 @pytest.mark.slow
 def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
-    """Re-extract every string; anything new means `make messages` was not run."""
-    work = tmp_path / "locale" / "id" / "LC_MESSAGES"
-    work.mkdir(parents=True)
-    shutil.copy(LOCALE / "django.po", work / "django.po")
+    """Re-extract every string from a copy of the code; anything new means `make messages`
+    was not run. (A copy: makemessages writes into the locale folder next to the code.)"""
+    source = tmp_path / "src"
+    shutil.copytree(
+        ROOT / "imigrasi",
+        source / "imigrasi",
+        ignore=shutil.ignore_patterns("__pycache__", "govuk", "icons", "*.mo"),
+    )
+    env = {
+        **os.environ,
+        "VAR_DIR": str(tmp_path / "var"),
+        "PYTHONPATH": str(source),
+        "DJANGO_SETTINGS_MODULE": "imigrasi.settings",
+    }
+    env.pop("DATABASE_URL", None)
     subprocess.run(
-        [sys.executable, "-c", EXTRACT, str(tmp_path / "locale")],
-        cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "id",
+            "--no-obsolete",
+            "--no-location",
+            "-v",
+            "0",
+        ],
+        cwd=source,
+        env=env,
         check=True,
         capture_output=True,
         timeout=300,
     )
-    fresh = polib.pofile(str(work / "django.po"))
+    fresh = polib.pofile(str(source / "imigrasi" / "locale" / "id" / "LC_MESSAGES" / "django.po"))
     missing = [e.msgid for e in fresh.untranslated_entries()] + [
         e.msgid for e in fresh.fuzzy_entries()
     ]
     assert missing == [], f"run `make messages` and translate: {missing[:10]}"
-
-
-# makemessages writes into LOCALE_PATHS; point it at the temporary copy.
-EXTRACT = """
-import os, sys
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imigrasi.settings")
-import django
-from django.conf import settings
-django.setup()
-settings.LOCALE_PATHS = [sys.argv[1]]
-from django.core.management import call_command
-call_command("makemessages", locale=["id"], no_obsolete=True, no_location=True, verbosity=0,
-             ignore_patterns=[".venv", "frontend", "var", "node_modules"])
-"""

@@ -1,0 +1,113 @@
+"""Reads of applications, always through the caller's rights.
+
+``get_application_for_user`` is the only way views and API handlers load an application:
+applicants see their own account's applications (their family members' included), officers
+and supervisors those of their own office that have been sent. Anything else looks exactly
+like a missing application (404), so probing numbers reveals nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from imigrasi.accounts.models import OFFICE_BOUND_ROLES, Role, User
+from imigrasi.applications.models import Application, BillingCode, BillingStatus, Document
+from imigrasi.applications.numbers import normalise_application_number
+from imigrasi.applications.workflow import OFFICE_WORK, TERMINAL, Status
+from imigrasi.audit.recording import record_personal_data_access
+
+
+def _base() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "service", "person", "office", "account", "assigned_to"
+    )
+
+
+def applications_of(account: User) -> QuerySet[Application]:
+    return _base().filter(account=account).order_by("-created_at")
+
+
+def get_application_for_user(user: Any, number: str, *, purpose: str = "") -> Application:
+    normalised = normalise_application_number(number)
+    if normalised is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    application = _base().filter(number=normalised).first()
+    if application is None:
+        raise Http404
+    if application.account_id == user.pk:
+        return application
+    if (
+        user.role in OFFICE_BOUND_ROLES
+        and user.office_id is not None
+        and application.office_id == user.office_id
+        and application.status != Status.DRAFT
+    ):
+        record_personal_data_access(
+            actor=user,
+            subject=application.account,
+            fields=["application", "person", "documents"],
+            purpose=purpose or "back office: application opened",
+            obj=application,
+        )
+        return application
+    raise Http404
+
+
+def get_own_application(user: Any, number: str) -> Application:
+    """For the applicant's own pages and actions: office staff are not owners."""
+    application = get_application_for_user(user, number)
+    if application.account_id != user.pk:
+        raise Http404
+    return application
+
+
+def get_document_for_user(user: Any, number: str, document_id: str) -> Document:
+    application = get_application_for_user(user, number, purpose="back office: document viewed")
+    document = application.documents.filter(public_id=document_id).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def open_billing_code(application: Application) -> BillingCode | None:
+    return application.billing_codes.filter(
+        status__in=[BillingStatus.PENDING, BillingStatus.ACTIVE]
+    ).first()
+
+
+def work_queue(officer: User, filters: dict[str, Any]) -> QuerySet[Application]:
+    """The office's sent applications; by default those on which the office owes work."""
+    if officer.office_id is None:
+        return Application.objects.none()
+    queryset = _base().filter(office_id=officer.office_id).exclude(status=Status.DRAFT)
+    status = filters.get("status")
+    if status:
+        queryset = queryset.filter(status=status)
+    else:
+        queryset = queryset.filter(
+            status__in=[*OFFICE_WORK, Status.AWAITING_VISIT, Status.READY_FOR_PICKUP]
+        )
+    if filters.get("service"):
+        queryset = queryset.filter(service__code=filters["service"])
+    if filters.get("due_before"):
+        queryset = queryset.filter(due_at__date__lte=filters["due_before"])
+    if filters.get("mine"):
+        queryset = queryset.filter(assigned_to=officer)
+    return queryset.order_by("due_at", "submitted_at")
+
+
+def sla_breaches(supervisor: User) -> QuerySet[Application]:
+    """Past their completion date and not finished: the supervisor's list."""
+    if supervisor.role != Role.SUPERVISOR or supervisor.office_id is None:
+        return Application.objects.none()
+    return (
+        _base()
+        .filter(office_id=supervisor.office_id, due_at__lt=timezone.now())
+        .exclude(status__in=[*TERMINAL, Status.DRAFT])
+        .exclude(Q(status=Status.READY_FOR_PICKUP))
+        .order_by("due_at")
+    )

@@ -1,0 +1,81 @@
+"""What the applicant (or anyone with the number and date of birth) is told about progress."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from imigrasi.applications.models import Application, BillingCode, BillingStatus
+from imigrasi.applications.numbers import display_number
+from imigrasi.applications.workflow import STATUS_TEXT, Status
+
+# A pending bill is retried when someone looks at it, at most this often (the task queue also
+# retries it; this covers an embedded install whose worker is not running).
+_PENDING_RETRY_AFTER = timedelta(seconds=30)
+
+
+def refresh_billing(application: Application) -> None:
+    """Expire past-due codes and retry pending ones, so a page never shows stale billing."""
+    from imigrasi.applications.actions import do_expire_billing, do_issue_billing_code
+
+    for billing in application.billing_codes.filter(
+        status__in=[BillingStatus.PENDING, BillingStatus.ACTIVE]
+    ):
+        if billing.status == BillingStatus.ACTIVE and billing.expires_at <= timezone.now():
+            do_expire_billing(billing)
+        elif (
+            billing.status == BillingStatus.PENDING
+            and timezone.now() - billing.requested_at > _PENDING_RETRY_AFTER
+        ):
+            do_issue_billing_code(billing)
+
+
+def _billing_payload(billing: BillingCode | None) -> dict[str, Any] | None:
+    if billing is None:
+        return None
+    return {
+        "status": billing.status,
+        "code": billing.code,
+        "amount": billing.amount,
+        "expires_at": billing.expires_at.isoformat() if billing.code else None,
+    }
+
+
+def status_payload(application: Application) -> dict[str, Any]:
+    text = STATUS_TEXT[application.status]
+    billing = application.billing_codes.filter(
+        status__in=[BillingStatus.PENDING, BillingStatus.ACTIVE]
+    ).first()
+    last_event = application.events.filter(visible_to_applicant=True).order_by("-id").first()
+    return {
+        "number": display_number(application.number),
+        "status": application.status,
+        "status_label": str(Status(application.status).label),
+        "meaning": str(text.meaning),
+        "next_step": str(text.next_step),
+        "expected": str(text.expected),
+        "version": application.version,
+        "last_event_id": last_event.pk if last_event else 0,
+        "billing": _billing_payload(billing),
+    }
+
+
+def public_status(number: str, date_of_birth: str) -> dict[str, str] | None:
+    """Status only: no name, no service details, no office (they are personal or revealing)."""
+    application = Application.objects.select_related("person").filter(number=number).first()
+    if application is None or application.status == Status.DRAFT:
+        return None
+    if application.person.date_of_birth != date_of_birth:
+        return None
+    text = STATUS_TEXT[application.status]
+    return {
+        "number": display_number(application.number),
+        "status": application.status,
+        "status_label": str(Status(application.status).label),
+        "meaning": str(text.meaning),
+        "next_step": str(text.next_step),
+        "expected": str(text.expected),
+        "updated_at": application.updated_at.isoformat(),
+    }

@@ -1,0 +1,1 @@
+"""Stand-ins for external services (clamd, …), run as separate processes in tests and dev."""

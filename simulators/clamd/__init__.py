@@ -1,0 +1,1 @@
+"""A clamd stand-in speaking enough of the ClamAV daemon protocol for the upload scan hook."""
