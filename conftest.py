@@ -129,6 +129,14 @@ STAFF_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
+def catalog(db: None) -> None:
+    """The 22 demo offices and the service catalog (services.json)."""
+    from imigrasi.catalog.demo import load
+
+    load()
+
+
+@pytest.fixture
 def office(db: None) -> Any:
     from imigrasi.catalog.models import Office
 

@@ -541,15 +541,25 @@ class PaymentOutcome:
 
 def do_record_payment(notice: PaymentNotice) -> PaymentOutcome:
     """Apply a verified payment notice exactly once, whatever the number of deliveries."""
+    try:
+        return _record_payment(notice)
+    except IntegrityError:
+        # The same notice delivered twice at the same instant: the other delivery recorded it.
+        return PaymentOutcome("duplicate")
+
+
+def _record_payment(notice: PaymentNotice) -> PaymentOutcome:
     with transaction.atomic():
-        if PaymentNotification.objects.filter(transaction_id=notice.transaction_id).exists():
-            return PaymentOutcome("duplicate")
+        # Lock the bill first, then look for the notice: concurrent deliveries of one payment
+        # queue on this row and the later ones find the first one's record.
         billing = (
             BillingCode.objects.select_for_update()
             .select_related("application")
             .filter(code=notice.billing_code)
             .first()
         )
+        if PaymentNotification.objects.filter(transaction_id=notice.transaction_id).exists():
+            return PaymentOutcome("duplicate")
         outcome = "applied"
         application = billing.application if billing else None
         if billing is None:

@@ -17,7 +17,6 @@ from django.utils import timezone
 from PIL import ImageFile
 from weasyprint import HTML
 
-
 from imigrasi.applications.models import Application
 from imigrasi.applications.workflow import STATUS_TEXT
 

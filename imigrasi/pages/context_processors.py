@@ -43,7 +43,7 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
-        "service": {
+        "portal": {
             "name": "Imigrasi Digital",
             "languages": [
                 ("id", "Bahasa Indonesia"),

@@ -19,13 +19,6 @@ from imigrasi.lib.billing import generate_keypair
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture
-def catalog(db: None) -> None:
-    from imigrasi.catalog.demo import load
-
-    load()
-
-
 @pytest.fixture(scope="session")
 def payment_simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Our billing-system stand-in, as a separate process over real HTTP."""

@@ -7,6 +7,7 @@ that no link reaches (forms sent empty) are visited explicitly.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -15,6 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import STAFF_TOTP, sign_in_in_browser
+from imigrasi.lib.mrz import make_td3
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +32,37 @@ SKIP_PREFIXES = (
     "/admin/logout/",
 )
 MAX_PAGES_PER_LANGUAGE = 80
-# Query-string variants (sorting, filters, pages) render the same template: visit a couple.
-MAX_VARIANTS_PER_PATH = 2
+# Pages of the same shape (another application number, another sort order) render the same
+# template: visit a couple of each.
+MAX_VARIANTS_PER_PATTERN = 2
+_VARIABLE_PARTS = re.compile(
+    r"IM\d{9}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+|\?.*$|(?<=^/layanan/)[a-z0-9-]+"
+    # Django admin: every model's list, add and change pages share one template each.
+    r"|(?<=^/admin/)[a-z_]+/[a-z_]+|(?<=^/admin/)[a-z_]+/$"
+)
+# Signed-in crawls skip the public content pages the anonymous crawl already checked (the only
+# difference is the menu, which every signed-in page shows anyway).
+PUBLIC_CONTENT = (
+    "/layanan/",
+    "/aksesibilitas/",
+    "/privasi/",
+    "/ketentuan/",
+    "/offline/",
+    "/cek-status/",
+    "/permohonan/layanan-yang-tepat/",
+)
+
+
+def pattern_of(path: str) -> str:
+    return _VARIABLE_PARTS.sub("*", path)
+
 
 axe = Axe()
 
 
-def crawl(page: Any, base_url: str, starts: list[str]) -> dict[str, list[dict[str, Any]]]:
+def crawl(
+    page: Any, base_url: str, starts: list[str], skip: tuple[str, ...] = ()
+) -> dict[str, list[dict[str, Any]]]:
     """Visit every reachable page; return {url: violations} for pages that have any."""
     seen: set[str] = set()
     variants: dict[str, int] = {}
@@ -44,13 +70,15 @@ def crawl(page: Any, base_url: str, starts: list[str]) -> dict[str, list[dict[st
     failures: dict[str, list[dict[str, Any]]] = {}
     while queue and len(seen) < MAX_PAGES_PER_LANGUAGE:
         path = queue.popleft()
-        bare = path.split("?")[0]
-        if path in seen or variants.get(bare, 0) >= MAX_VARIANTS_PER_PATH:
+        shape = pattern_of(path)
+        if path in seen or variants.get(shape, 0) >= MAX_VARIANTS_PER_PATTERN:
             continue
         seen.add(path)
-        variants[bare] = variants.get(bare, 0) + 1
+        variants[shape] = variants.get(shape, 0) + 1
         response = page.goto(base_url + path)
         assert response is not None and response.status < 500, f"{path}: {response}"
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue  # a scan or a PDF receipt: a file, not a page
         results = axe.run(page, options=AXE_OPTIONS)
         violations = results.response["violations"]
         if violations:
@@ -61,7 +89,7 @@ def crawl(page: Any, base_url: str, starts: list[str]) -> dict[str, list[dict[st
             if f"{parts.scheme}://{parts.netloc}" != base_url:
                 continue
             target = parts.path + (f"?{parts.query}" if parts.query else "")
-            if not target.startswith(SKIP_PREFIXES) and target not in seen:
+            if not target.startswith(SKIP_PREFIXES + skip) and target not in seen:
                 queue.append(target)
     assert len(seen) > len(starts) or not queue, "the crawler found no links"
     return failures
@@ -76,23 +104,65 @@ def describe(failures: dict[str, list[dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
-def check_both_languages(page: Any, base_url: str, starts: list[str]) -> None:
+def check_both_languages(
+    page: Any, base_url: str, starts: list[str], skip: tuple[str, ...] = ()
+) -> None:
     failures: dict[str, list[dict[str, Any]]] = {}
     for language in ("id", "en"):
         page.context.add_cookies([{"name": "imigrasi_lang", "value": language, "url": base_url}])
         page.goto(base_url + starts[0])
         assert page.get_attribute("html", "lang") == language
-        for url, violations in crawl(page, base_url, starts).items():
+        for url, violations in crawl(page, base_url, starts, skip).items():
             failures[f"[{language}] {url}"] = violations
     assert not failures, "WCAG violations:\n" + describe(failures)
 
 
-def test_anonymous_pages_have_no_wcag_violations(live_server, browser_context, office):
+@pytest.fixture
+def applications(catalog, applicant, officer, supervisor):
+    """Applications in the statuses whose pages differ, for the applicant's and office's crawl."""
+    from imigrasi.applications.tests.conftest import make
+
+    made = {
+        status: make(status, account=applicant.email)
+        for status in ("draft", "awaiting_payment", "documents_requested", "interviewed")
+    }
+    made["visa"] = make(
+        "information_requested",
+        account=applicant.email,
+        service="evoa",
+        office="",
+        nik="",
+        name="",
+        birth="",
+        sex="",
+        mrz=make_td3(
+            surname="SMITH",
+            given_names="OLIVIA",
+            number="PA1234567",
+            nationality="AUS",
+            birth="920315",
+            sex="F",
+            expiry="320815",
+        ),
+    )
+    return made
+
+
+def test_anonymous_pages_have_no_wcag_violations(live_server, browser_context, catalog):
     page = browser_context.new_page()
     check_both_languages(
         page,
         live_server.url,
-        ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/offline/"],
+        [
+            "/",
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password/reset/",
+            "/offline/",
+            "/layanan/",
+            "/permohonan/layanan-yang-tepat/",
+            "/cek-status/",
+        ],
     )
 
 
@@ -114,18 +184,38 @@ def test_form_error_states_have_no_wcag_violations(live_server, browser_context,
     assert not failures, "WCAG violations:\n" + describe(failures)
 
 
-def test_applicant_pages_have_no_wcag_violations(live_server, browser_context, applicant):
+def test_applicant_pages_have_no_wcag_violations(
+    live_server, browser_context, applicant, applications
+):
     page = browser_context.new_page()
     sign_in_in_browser(page, live_server.url, applicant)
-    check_both_languages(page, live_server.url, ["/akun/", "/akun/data-diri/", "/"])
+    draft = applications["draft"].number
+    check_both_languages(
+        page,
+        live_server.url,
+        [
+            "/akun/",
+            "/akun/data-diri/",
+            "/permohonan/",
+            f"/permohonan/{draft}/periksa/",
+            f"/permohonan/{draft}/dokumen/",
+            "/permohonan/mulai/paspor-baru-dewasa/",
+            "/",
+        ],
+        skip=PUBLIC_CONTENT,
+    )
 
 
 @pytest.mark.parametrize(
     "persona", ["officer", "supervisor", "content_editor", "auditor", "admin_user"]
 )
-def test_staff_pages_have_no_wcag_violations(live_server, browser_context, persona, request):
+def test_staff_pages_have_no_wcag_violations(
+    live_server, browser_context, persona, request, applications
+):
     user = request.getfixturevalue(persona)
     page = browser_context.new_page()
     sign_in_in_browser(page, live_server.url, user, STAFF_TOTP)
     assert page.url.endswith("/staff/"), page.url
-    check_both_languages(page, live_server.url, ["/staff/", "/akun/", "/accounts/2fa/"])
+    check_both_languages(
+        page, live_server.url, ["/staff/", "/akun/", "/accounts/2fa/"], skip=PUBLIC_CONTENT
+    )
