@@ -30,6 +30,9 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Live-server and race tests open connections in short-lived threads; persistent
+    # connections would outlive them and block dropping the PostgreSQL test database.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     # No collectstatic in tests: serve static files from the finders, unfingerprinted.
     settings.STORAGES = {
         **settings.STORAGES,

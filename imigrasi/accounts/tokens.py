@@ -113,12 +113,34 @@ def issue_token(request: HttpRequest, email: str, password: str, code: str | Non
     return IssuedToken(token=token, expires_at=record.expires_at, record=record)
 
 
+_TOKEN_COLUMNS = (
+    "id",
+    "expires_at",
+    "last_used_at",
+    "password_fingerprint",
+    "second_factor",
+    "prefix",
+    "user__id",
+    "user__email",
+    "user__password",
+    "user__is_active",
+    "user__role",
+    "user__office_id",
+    "user__preferred_language",
+    "user__is_superuser",
+    "user__public_id",
+)
+
+
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
     """The active user behind a valid token, or None (expired, revoked, password changed)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
+    # Only the columns authentication needs: the user's encrypted profile fields are not
+    # loaded (and so not decrypted) on every API call; handlers that need them load them.
     record = (
         ApiToken.objects.select_related("user")
+        .only(*_TOKEN_COLUMNS)
         .filter(key_hash=hash_token(token), revoked_at__isnull=True)
         .first()
     )

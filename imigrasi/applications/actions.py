@@ -121,6 +121,9 @@ def _event(
         message=message,
         visible_to_applicant=visible,
     )
+    if visible:
+        Application.objects.filter(pk=application.pk).update(last_event_id=event.pk)
+        application.last_event_id = event.pk
     if kind == EventKind.STATUS and visible:
         enqueue_on_commit(tasks.notify_status_change, event.pk)
     return event

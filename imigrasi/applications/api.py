@@ -26,7 +26,12 @@ from imigrasi.accounts.models import User
 from imigrasi.applications import actions
 from imigrasi.applications.messages import message_for
 from imigrasi.applications.models import Application, Person
-from imigrasi.applications.queries import applications_of, get_own_application
+from imigrasi.applications.queries import (
+    STATUS_FIELDS,
+    applications_of,
+    get_own_application,
+    get_own_application_status,
+)
 from imigrasi.applications.questions import applicable_questions
 from imigrasi.applications.status import public_status, refresh_billing, status_payload
 from imigrasi.applications.wizard import (
@@ -348,9 +353,9 @@ def submit(request: HttpRequest, number: str, payload: SubmitIn) -> Status[Any]:
 
 @router.get("/{number}/status", response=StatusOut, summary="Status, next step, billing")
 def status(request: HttpRequest, number: str) -> dict[str, Any]:
-    application = get_own_application(_user(request), number)
-    refresh_billing(application)
-    application.refresh_from_db()
+    application = get_own_application_status(_user(request), number)
+    if refresh_billing(application):
+        application.refresh_from_db(fields=list(STATUS_FIELDS))
     return status_payload(application)
 
 

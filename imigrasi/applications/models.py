@@ -110,6 +110,9 @@ class Application(models.Model):
     rejection_reason = models.CharField(
         _("rejection reason"), max_length=40, choices=RejectionReason.choices, blank=True
     )
+    # The newest event the applicant can see: lets the status endpoint, which phones poll,
+    # answer "anything new?" from this row alone.
+    last_event_id = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,20 +16,29 @@ from imigrasi.applications.workflow import STATUS_TEXT, Status
 _PENDING_RETRY_AFTER = timedelta(seconds=30)
 
 
-def refresh_billing(application: Application) -> None:
-    """Expire past-due codes and retry pending ones, so a page never shows stale billing."""
+def refresh_billing(application: Application) -> bool:
+    """Expire past-due codes and retry pending ones, so a page never shows stale billing.
+
+    Returns whether anything changed (callers then reload the application). Only an
+    application waiting for payment can have an open code: others cost no query here.
+    """
+    if application.status != Status.AWAITING_PAYMENT:
+        return False
     from imigrasi.applications.actions import do_expire_billing, do_issue_billing_code
 
+    changed = False
     for billing in application.billing_codes.filter(
         status__in=[BillingStatus.PENDING, BillingStatus.ACTIVE]
     ):
         if billing.status == BillingStatus.ACTIVE and billing.expires_at <= timezone.now():
-            do_expire_billing(billing)
+            changed = do_expire_billing(billing) or changed
         elif (
             billing.status == BillingStatus.PENDING
             and timezone.now() - billing.requested_at > _PENDING_RETRY_AFTER
         ):
             do_issue_billing_code(billing)
+            changed = True
+    return changed
 
 
 def _billing_payload(billing: BillingCode | None) -> dict[str, Any] | None:
@@ -45,10 +54,14 @@ def _billing_payload(billing: BillingCode | None) -> dict[str, Any] | None:
 
 def status_payload(application: Application) -> dict[str, Any]:
     text = STATUS_TEXT[application.status]
-    billing = application.billing_codes.filter(
-        status__in=[BillingStatus.PENDING, BillingStatus.ACTIVE]
-    ).first()
-    last_event = application.events.filter(visible_to_applicant=True).order_by("-id").first()
+    billing = (
+        application.billing_codes.filter(
+            status__in=[BillingStatus.PENDING, BillingStatus.ACTIVE]
+        ).first()
+        if application.status == Status.AWAITING_PAYMENT
+        else None
+    )
+    last_event_id = application.last_event_id
     return {
         "number": display_number(application.number),
         "status": application.status,
@@ -57,7 +70,7 @@ def status_payload(application: Application) -> dict[str, Any]:
         "next_step": str(text.next_step),
         "expected": str(text.expected),
         "version": application.version,
-        "last_event_id": last_event.pk if last_event else 0,
+        "last_event_id": last_event_id or 0,
         "billing": _billing_payload(billing),
     }
 

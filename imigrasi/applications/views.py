@@ -37,9 +37,11 @@ from imigrasi.applications.forms import (
 from imigrasi.applications.messages import message_for
 from imigrasi.applications.models import MAX_PEOPLE_PER_ACCOUNT, Application, Person
 from imigrasi.applications.queries import (
+    STATUS_FIELDS,
     applications_of,
     get_document_for_user,
     get_own_application,
+    get_own_application_status,
     open_billing_code,
 )
 from imigrasi.applications.questions import QUESTIONS_BY_KEY
@@ -304,8 +306,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def status_json(request: HttpRequest, number: str) -> HttpResponse:
     """Polled by the application page; 304 until something changes (cheap for the server)."""
-    application = get_own_application(_user(request), number)
-    refresh_billing(application)
+    application = get_own_application_status(_user(request), number)
+    if refresh_billing(application):
+        application.refresh_from_db(fields=list(STATUS_FIELDS))
     payload = status_payload(application)
     etag = '"' + hashlib.sha256(repr(sorted(payload.items())).encode()).hexdigest()[:16] + '"'
     if request.headers.get("If-None-Match") == etag:

@@ -13,11 +13,16 @@ from imigrasi.catalog.models import Office
 OFFICES_FILE = Path(__file__).parent / "data" / "offices.json"
 
 
-def load() -> list[str]:
-    rows = json.loads(OFFICES_FILE.read_text(encoding="utf-8"))
+def load_offices(path: Path = OFFICES_FILE) -> int:
+    rows = json.loads(path.read_text(encoding="utf-8"))
     with transaction.atomic():
         for row in rows:
             code = row.pop("code")
             Office.objects.update_or_create(code=code, defaults=row)
+    return len(rows)
+
+
+def load() -> list[str]:
+    offices = load_offices()
     services = load_catalog()
-    return [f"{len(rows)} offices loaded", f"{services} services loaded (fees, requirements)"]
+    return [f"{offices} offices loaded", f"{services} services loaded (fees, requirements)"]

@@ -116,6 +116,11 @@ class KeyRing:
         except InvalidTag as exc:
             raise DecryptionError("file was tampered with or belongs elsewhere") from exc
 
+    def file_needs_rotation(self, blob: bytes) -> bool:
+        offset = len(_FILE_MAGIC)
+        key_id = blob[offset + 1 : offset + 1 + blob[offset]].decode(errors="replace")
+        return key_id != self.primary_id
+
     def needs_rotation(self, token: str) -> bool:
         return key_id_of(token) != self.primary_id
 

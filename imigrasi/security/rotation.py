@@ -93,6 +93,30 @@ def rotate_authenticators(report: RotationReport) -> None:
         report.rewritten["mfa.Authenticator.data"] = count
 
 
+def rotate_documents(report: RotationReport) -> None:
+    """Uploaded scans are encrypted files: rewrite those still under an older key."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from imigrasi.applications.models import Document
+
+    ring = crypto.key_ring()
+    storage = storages["documents"]
+    count = 0
+    for document in Document.objects.select_related("application").iterator():
+        with storage.open(document.storage_name, "rb") as handle:
+            blob = handle.read()
+        if not ring.file_needs_rotation(blob):
+            continue
+        context = f"documents:{document.application.public_id}"
+        fresh = ring.encrypt_bytes(ring.decrypt_bytes(blob, context), context)
+        storage.delete(document.storage_name)
+        storage.save(document.storage_name, ContentFile(fresh))
+        count += 1
+    if count:
+        report.rewritten["applications.Document.file"] = count
+
+
 def reindex_model(model: type[models.Model], report: RotationReport) -> None:
     """Recompute blind indexes (after BLIND_INDEX_KEY changed)."""
     index_fields = [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
@@ -115,6 +139,7 @@ def rotate_all(reindex: bool = False) -> RotationReport:
         if reindex:
             reindex_model(model, report)
     rotate_authenticators(report)
+    rotate_documents(report)
     return report
 
 

@@ -74,3 +74,23 @@ def test_generate_keys_prints_usable_values(capsys):
     crypto.KeyRing.parse(values["FIELD_ENCRYPTION_KEYS"])
     assert len(base64.urlsafe_b64decode(values["BLIND_INDEX_KEY"])) == 32
     assert len(values["SECRET_KEY"]) >= 50
+
+
+def test_rotation_rewrites_uploaded_documents(settings, catalog, applicant):
+    from django.core.files.storage import storages
+
+    from imigrasi.applications.documents import read_decrypted
+    from imigrasi.applications.tests.conftest import make
+
+    original = settings.FIELD_ENCRYPTION_KEYS  # the fixtures' rows use it
+    settings.FIELD_ENCRYPTION_KEYS = f"old:{OLD},{original}"
+    application = make("in_review", account=applicant.email)
+    document = application.documents.first()
+    before = read_decrypted(document)
+    settings.FIELD_ENCRYPTION_KEYS = f"new:{NEW},old:{OLD},{original}"
+    call_command("rotate_keys")
+    with storages["documents"].open(document.storage_name, "rb") as handle:
+        blob = handle.read()
+    assert not crypto.key_ring().file_needs_rotation(blob)
+    settings.FIELD_ENCRYPTION_KEYS = f"new:{NEW}"
+    assert read_decrypted(document) == before
