@@ -9,19 +9,9 @@ from __future__ import annotations
 import re
 import secrets
 
+from imigrasi.lib.identifiers import luhn_check_digit
+
 _DIGITS_RE = re.compile(r"^IM(\d{9})$")
-
-
-def luhn_check_digit(digits: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 0:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return str((10 - total % 10) % 10)
 
 
 def new_application_number() -> str:

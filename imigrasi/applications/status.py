@@ -52,16 +52,9 @@ def _billing_payload(billing: BillingCode | None) -> dict[str, Any] | None:
     }
 
 
-def status_payload(application: Application) -> dict[str, Any]:
+def _status_text(application: Application) -> dict[str, str]:
+    """What a status means for the applicant: shared by their page, the API and the public check."""
     text = STATUS_TEXT[application.status]
-    billing = (
-        application.billing_codes.filter(
-            status__in=[BillingStatus.PENDING, BillingStatus.ACTIVE]
-        ).first()
-        if application.status == Status.AWAITING_PAYMENT
-        else None
-    )
-    last_event_id = application.last_event_id
     return {
         "number": display_number(application.number),
         "status": application.status,
@@ -69,8 +62,21 @@ def status_payload(application: Application) -> dict[str, Any]:
         "meaning": str(text.meaning),
         "next_step": str(text.next_step),
         "expected": str(text.expected),
+    }
+
+
+def status_payload(application: Application) -> dict[str, Any]:
+    billing = (
+        application.billing_codes.filter(
+            status__in=[BillingStatus.PENDING, BillingStatus.ACTIVE]
+        ).first()
+        if application.status == Status.AWAITING_PAYMENT
+        else None
+    )
+    return {
+        **_status_text(application),
         "version": application.version,
-        "last_event_id": last_event_id or 0,
+        "last_event_id": application.last_event_id or 0,
         "billing": _billing_payload(billing),
     }
 
@@ -82,13 +88,4 @@ def public_status(number: str, date_of_birth: str) -> dict[str, str] | None:
         return None
     if application.person.date_of_birth != date_of_birth:
         return None
-    text = STATUS_TEXT[application.status]
-    return {
-        "number": display_number(application.number),
-        "status": application.status,
-        "status_label": str(Status(application.status).label),
-        "meaning": str(text.meaning),
-        "next_step": str(text.next_step),
-        "expected": str(text.expected),
-        "updated_at": application.updated_at.isoformat(),
-    }
+    return {**_status_text(application), "updated_at": application.updated_at.isoformat()}

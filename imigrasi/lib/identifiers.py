@@ -113,3 +113,21 @@ def parse_nik(raw: str, today: dt.date | None = None) -> NIKParts:
     if nik[12:16] == "0000":
         raise InvalidNIK("serial")
     return NIKParts(province, nik[2:4], nik[4:6], birth, is_female, nik[12:16])
+
+
+def luhn_check_digit(payload: str) -> str:
+    """The digit that, appended to ``payload``, makes the whole number pass the Luhn check.
+
+    Used for our application numbers (so a mistyped number fails before any lookup) and by the
+    payment simulator's billing codes.
+    """
+    total = 0
+    # Walking right to left, the payload's last digit is doubled (the check digit will not be).
+    for index, char in enumerate(reversed(payload)):
+        digit = int(char)
+        if index % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return str((10 - total % 10) % 10)

@@ -236,11 +236,23 @@ def _describe_foreign(blob: bytes) -> str | None:
     return None
 
 
-def _reject_trailer(tail: bytes, where: str) -> None:
-    """Refuse bytes after the format's end marker unless they are trivial padding."""
+def _reject_trailer(tail: bytes, where: str, *, allow_opaque: bool = False) -> None:
+    """Refuse bytes after the format's end marker unless they are trivial padding.
+
+    ``allow_opaque`` (JPEG only): phone cameras append vendor data after EOI (Samsung's "SEFT"
+    block with capture details is on most Samsung photos, the best-selling phones in
+    Indonesia). Such a trailer is accepted when it is no file format we know and carries no
+    foreign signature or markup anywhere; the re-encode drops it. An appended video, archive,
+    PDF or page is still a polyglot.
+    """
     if _is_trivial_padding(tail):
         return
     guess = _guess_format(tail.lstrip(_PADDING_BYTES))
+    # An ISO media box ("ftyp": MP4 motion photos, HEIC) starts 4 bytes in; padding strips
+    # its NUL size bytes, so look at the raw start as well.
+    iso_media = b"ftyp" in tail[:64]
+    if allow_opaque and guess == "unknown" and not iso_media and _describe_foreign(tail) is None:
+        return
     raise UploadRejected("polyglot", f"{len(tail)} bytes after {where} (looks like {guess})")
 
 
@@ -411,7 +423,7 @@ def _inspect_jpeg(data: bytes, limits: UploadLimits) -> CleanFile:
             extra = _walk_jpeg(data, tail_start)
             extra_metadata.extend(extra.metadata)
             tail_start = extra.end
-    _reject_trailer(data[tail_start:], "JPEG end of image")
+    _reject_trailer(data[tail_start:], "JPEG end of image", allow_opaque=True)
     combined = _ImageStructure(
         structure.width,
         structure.height,

@@ -76,6 +76,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from imigrasi.lib.billing import public_key_for, sign_callback
+from imigrasi.lib.identifiers import luhn_check_digit
 
 logger = logging.getLogger("simulators.payment_channel")
 
@@ -105,20 +106,6 @@ _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
 
 
 # --- billing codes ---------------------------------------------------------------------------
-
-
-def luhn_check_digit(payload: str) -> str:
-    """The digit that, appended to ``payload``, makes the whole number pass the Luhn check."""
-    total = 0
-    # Walking right to left, the payload's last digit is doubled (the check digit will not be).
-    for index, char in enumerate(reversed(payload)):
-        digit = int(char)
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return str((10 - total % 10) % 10)
 
 
 def luhn_is_valid(number: str) -> bool:

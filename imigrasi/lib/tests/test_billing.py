@@ -35,7 +35,7 @@ from imigrasi.lib.billing import (
     verify_callback,
 )
 from imigrasi.lib.http import DependencyRejected, DependencyUnavailable, OutboundClient
-from simulators.payment_channel.server import luhn_check_digit
+from imigrasi.lib.identifiers import luhn_check_digit
 
 ROOT = Path(__file__).resolve().parents[3]
 AMOUNT = 350_000  # PNBP for a 48-page ordinary passport, Rupiah

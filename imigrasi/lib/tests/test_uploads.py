@@ -359,7 +359,20 @@ def test_png_with_data_after_iend_is_a_polyglot() -> None:
 def test_trivial_padding_after_the_end_marker_is_tolerated() -> None:
     assert accepted(jpeg() + b"\x00" * 64).width == 400
     assert accepted(png() + b"\r\n").width == 300
-    assert rejected(jpeg() + b"\x00" * 5000).code == "polyglot"
+    assert rejected(png() + b"\x00" * 5000).code == "polyglot"
+
+
+def test_a_phone_vendor_trailer_after_a_jpeg_is_tolerated_and_dropped() -> None:
+    # The shape of Samsung's SEFT block: opaque records, no known format, no markup.
+    seft = b"SEFH" + bytes(range(7, 200)) * 3 + b"Image_UTC_Data1732851234000" + b"SEFT"
+    clean = accepted(jpeg() + seft)
+    assert b"SEFT" not in clean.content
+
+
+def test_a_video_or_page_appended_to_a_jpeg_is_still_a_polyglot() -> None:
+    motion_photo = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+    assert rejected(jpeg() + motion_photo).code == "polyglot"
+    assert rejected(jpeg() + b"\x01\x02 <html><body>hi</body></html>").code == "polyglot"
 
 
 @pytest.mark.parametrize(
