@@ -239,6 +239,22 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
+# Production: documents (ciphertext) in an S3-compatible bucket, private, never public URLs.
+DOCUMENTS_S3_BUCKET = env_str("DOCUMENTS_S3_BUCKET", "")
+if DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("DOCUMENTS_S3_REGION", "ap-southeast-3"),
+            "access_key": env_str("DOCUMENTS_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("DOCUMENTS_S3_SECRET_KEY", "") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 
 # --- Mail -----------------------------------------------------------------------------------
 # Console by default (the verification link appears in the `make run` terminal); SMTP in
