@@ -303,3 +303,15 @@ def sign_in_in_browser(page: Any, base_url: str, user: Any, totp_secret: str | N
         page.fill("input[name=code]", totp_now(totp_secret))
         page.click("main button[type=submit]")
         page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _forget_in_process_booking_memory() -> Any:
+    """Slot and office ids are reused between tests (rolled back): per-process memories of
+    sold-out slots and office configuration must not carry over."""
+    yield
+    from imigrasi.appointments import actions, config, queries
+
+    actions._sold_out.clear()
+    queries._alternatives.clear()
+    config.clear()

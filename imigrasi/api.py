@@ -20,6 +20,8 @@ from imigrasi.accounts.api import router as auth_router
 from imigrasi.accounts.api import staff_router
 from imigrasi.applications.api import public_router as public_applications_router
 from imigrasi.applications.api import router as applications_router
+from imigrasi.appointments.api import public_router as public_queue_router
+from imigrasi.appointments.api import router as bookings_router
 from imigrasi.catalog.api import router as catalog_router
 from imigrasi.catalog.api import services_router
 
@@ -118,4 +120,6 @@ api.add_router("/offices", catalog_router, tags=["offices"])
 api.add_router("/services", services_router, tags=["services"])
 api.add_router("/applications", applications_router, tags=["applications"])
 api.add_router("", public_applications_router, tags=["public"])
+api.add_router("/bookings", bookings_router, tags=["bookings"])
+api.add_router("", public_queue_router, tags=["queue"])
 api.add_router("/staff/", staff_router, tags=["staff"])

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "imigrasi.accounts",
     "imigrasi.catalog",
     "imigrasi.applications",
+    "imigrasi.appointments",
     "imigrasi.pages",
     "imigrasi.security",
     "django.contrib.admin",
@@ -298,6 +299,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 SMS_BACKEND = env_str("SMS_BACKEND", "imigrasi.applications.notifications.ConsoleTextMessages")
 STATUS_CHECK_RATE = env_str("STATUS_CHECK_RATE", "10/m/ip")
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- Bookings and the on-site queue (docs/appointments.md) -----------------------------------
+# Booking transactions allowed in flight per server process; the next ones wait up to
+# BOOKING_ADMISSION_WAIT_SECONDS, then get the "busy, your place and retry time" answer.
+BOOKING_CONCURRENCY = env_int("BOOKING_CONCURRENCY", 4)
+BOOKING_ADMISSION_WAIT_SECONDS = float(env_int("BOOKING_ADMISSION_WAIT_SECONDS", 3))
+# A sold-out slot is answered from memory for this long (a freed place shows up after it).
+BOOKING_SOLD_OUT_MEMO_SECONDS = float(env_int("BOOKING_SOLD_OUT_MEMO_SECONDS", 2))
+# Office configuration (hours, services, policy) is re-read at least this often per process.
+BOOKING_CONFIG_CACHE_SECONDS = env_int("BOOKING_CONFIG_CACHE_SECONDS", 10)
+BOOKING_RATE = env_str("BOOKING_RATE", "30/m/user")
+KIOSK_CODE_RATE = env_str("KIOSK_CODE_RATE", "30/m/ip")
+KIOSK_INACTIVITY_SECONDS = env_int("KIOSK_INACTIVITY_SECONDS", 45)
+KIOSK_DEVICE_DAYS = env_int("KIOSK_DEVICE_DAYS", 180)
+QUEUE_BOARD_POLL_SECONDS = env_int("QUEUE_BOARD_POLL_SECONDS", 2)
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CSP = {

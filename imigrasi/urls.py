@@ -21,6 +21,8 @@ urlpatterns = [
     path("layanan/", include("imigrasi.catalog.urls")),
     path("permohonan/", include("imigrasi.applications.urls")),
     path("cek-status/", status_check, name="status_check"),
+    path("kunjungan/", include("imigrasi.appointments.urls_booking")),
+    path("antrean/", include("imigrasi.appointments.urls_onsite")),
     path("accounts/", include("allauth.urls")),
     path("staff/", include("imigrasi.accounts.staff_urls")),
     path("admin/", admin.site.urls),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.staff_home, name="home"),
     path("audit/", include("imigrasi.audit.urls")),
     path("permohonan/", include("imigrasi.applications.staff_urls")),
+    path("antrean/", include("imigrasi.appointments.staff_urls")),
 ]

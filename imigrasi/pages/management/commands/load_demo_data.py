@@ -9,7 +9,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # Order matters: offices before the officers bound to them.
-DEMO_MODULES = ["imigrasi.catalog.demo", "imigrasi.accounts.demo", "imigrasi.applications.demo"]
+DEMO_MODULES = [
+    "imigrasi.catalog.demo",
+    "imigrasi.accounts.demo",
+    "imigrasi.applications.demo",
+    "imigrasi.appointments.demo",
+]
 
 
 class Command(BaseCommand):
