@@ -38,6 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.WHITENOISE_USE_FINDERS = True
     # Tasks run at once (on commit) in tests; the database worker is exercised separately.
     # override_settings (not plain assignment) so the already-built task backends are reset.
     from django.test import override_settings
@@ -57,6 +58,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
     if not test_name or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         return
+    # Files of test processes that are gone (killed runs) would pile up: remove them.
+    for stale in Path(test_name).parent.glob("test-db-*.sqlite3*"):
+        pid = stale.name.removeprefix("test-db-").split(".")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            stale.unlink(missing_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     name = f"{test_name}_{worker}" if worker else test_name
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -310,8 +316,9 @@ def _forget_in_process_booking_memory() -> Any:
     """Slot and office ids are reused between tests (rolled back): per-process memories of
     sold-out slots and office configuration must not carry over."""
     yield
-    from imigrasi.appointments import actions, config, queries
+    from imigrasi.appointments import actions, config, queries, views_booking
 
     actions._sold_out.clear()
     queries._alternatives.clear()
     config.clear()
+    views_booking.forget_nearby()

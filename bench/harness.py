@@ -149,10 +149,18 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     elapsed: float = 0.0
+    by_status: dict[int, list[float]] = field(default_factory=dict)
 
     def record(self, status: int, seconds: float) -> None:
         self.latencies.append(seconds)
         self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.by_status.setdefault(status, []).append(seconds)
+
+    def median_ms_by_status(self) -> dict[str, float]:
+        return {
+            str(status): round(statistics.median(values) * 1000, 1)
+            for status, values in sorted(self.by_status.items())
+        }
 
     @property
     def requests(self) -> int:

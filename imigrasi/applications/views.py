@@ -286,6 +286,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     application.refresh_from_db()
     events = application.events.filter(visible_to_applicant=True).order_by("-id")
     request_ = application.information_requests.filter(answered_at__isnull=True).first()
+    from imigrasi.appointments.views_booking import active_visit
+
     return render(
         request,
         "applications/detail.html",
@@ -298,6 +300,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "answer_form": AnswerRequestForm(),
             "payload": status_payload(application),
             "now": timezone.now(),
+            "visit": active_visit(application),
         },
     )
 

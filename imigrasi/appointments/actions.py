@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from imigrasi.accounts.models import User
 from imigrasi.applications.models import Application, Person
+from imigrasi.applications.workflow import Status
 from imigrasi.appointments import config
 from imigrasi.appointments.models import (
     ACTIVE_BOOKING,
@@ -85,7 +86,7 @@ def _remember_full(slot_id: int) -> None:
         _sold_out[slot_id] = time.monotonic()
 
 
-def _known_full(slot_id: int) -> bool:
+def known_full(slot_id: int) -> bool:
     seen = _sold_out.get(slot_id)
     return seen is not None and time.monotonic() - seen < settings.BOOKING_SOLD_OUT_MEMO_SECONDS
 
@@ -177,6 +178,9 @@ def _validate(
             raise BookingError("not_found")
         if application.service_id != service.pk:
             raise BookingError("wrong_service")
+        # The visit is the step after payment and the document check (workflow.Status).
+        if application.status != Status.AWAITING_VISIT:
+            raise BookingError("application_not_ready")
     if not service.requires_visit:
         raise BookingError("no_visit_needed")
     if slot.pool != Pool.ONLINE:
@@ -260,7 +264,7 @@ def do_hold(
     """
     _validate(account, person, service, slot, application)
     identity = identity_of(person)
-    if _known_full(slot.pk):
+    if known_full(slot.pk):
         raise BookingError("slot_full")
     now = timezone.now()
     for attempt in range(2):
@@ -346,25 +350,33 @@ def do_book(
     idempotency_key: str,
     application: Application | None = None,
     assistance: Assistance = NO_ASSISTANCE,
+    replay_checked: bool = False,
 ) -> tuple[Booking, bool]:
     """Take a place and confirm it in one transaction (the API's one-call booking).
 
     Returns (booking, created). Replaying the same idempotency key returns the first booking
     unchanged: a phone that lost the response and retries does not book twice.
+
+    Ordered for the rush: the queue number is drawn first in its own statement (a refused
+    attempt leaves a gap in the numbering, never a duplicate), the booking row is inserted
+    next (a second booking for the same person fails here, before touching the slot), and the
+    slot's row, which every applicant of this slot contends for, is updated last, so its lock
+    is held only for that UPDATE and the commit.
     """
-    existing = Booking.objects.filter(account=account, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing, False
-    if _known_full(slot.pk):
+    if not replay_checked:
+        existing = find_replay(account, idempotency_key)
+        if existing is not None:
+            return existing, False
+    if known_full(slot.pk):
         raise BookingError("slot_full")
     offered = _validate(account, person, service, slot, application)
     identity = identity_of(person)
     now = timezone.now()
     day = slot.starts_at.astimezone(slot.office.zone).date()
+    number = next_queue_number(slot.office, day, offered.queue_prefix)
     for attempt in range(2):
         try:
             with transaction.atomic():
-                take_place(slot, now)
                 booking = _insert(
                     account=account,
                     person=person,
@@ -375,21 +387,34 @@ def do_book(
                     assistance=assistance,
                     status=BookingStatus.CONFIRMED,
                     idempotency_key=idempotency_key,
-                    queue_number=next_queue_number(slot.office, day, offered.queue_prefix),
+                    queue_number=number,
                 )
                 record(booking, "confirmed", account, one_step=True)
+                take_place(slot, now)
                 _after_confirmation(booking)
             return booking, True
         except IntegrityError as exc:
-            replay = Booking.objects.filter(
-                account=account, idempotency_key=idempotency_key
-            ).first()
+            replay = find_replay(account, idempotency_key)
             if replay is not None:  # the same key, raced by a parallel retry
                 return replay, False
             if attempt == 0 and _expire_own_stale_hold(identity, service, now):
                 continue
             raise BookingError("already_booked") from exc
     raise BookingError("try_again")  # pragma: no cover
+
+
+def find_replay(account: User, idempotency_key: str) -> Booking | None:
+    """The booking an earlier request with this key made, if any (the key is per account)."""
+    # Nearly every request carries a new key: ask the index first, load the booking only
+    # for a real replay.
+    found = (
+        Booking.objects.filter(account=account, idempotency_key=idempotency_key)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        return None
+    return Booking.objects.select_related("office", "slot", "service", "application").get(pk=found)
 
 
 def can_still_change(booking: Booking, now: dt.datetime | None = None) -> bool:

@@ -83,9 +83,12 @@ def closed_reason(office: Office, day: dt.date) -> str | None:
 
 
 def clear() -> None:
+    from imigrasi.appointments import queries
+
     with _lock:
         for cache in (_offices, _services, _offered, _closed):
             cache.clear()
+    queries._slots_by_ref.clear()
 
 
 def _on_change(**kwargs: object) -> None:

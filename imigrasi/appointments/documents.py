@@ -20,7 +20,9 @@ def booking_context(booking: Booking) -> dict[str, object]:
     return {
         "booking": booking,
         "office": booking.office,
-        "local_start": local_start,
+        # Naive office-local time: the template `date` filter would convert an aware value
+        # to TIME_ZONE (WIB), printing 07:00 for an 08:00 WITA visit.
+        "local_start": local_start.replace(tzinfo=None),
         "zone": booking.office.zone_abbreviation,
         "qr": qr_data_uri(kiosk_payload(booking)),
         "url": f"{settings.PUBLIC_BASE_URL}/kunjungan/{booking.public_id}/",

@@ -18,6 +18,9 @@ ERRORS = {
     "day_not_bookable": _("This date cannot be booked."),
     "pool_not_bookable": _("These places are for walk-ins at the office, not for online booking."),
     "wrong_service": _("That application is for a different service."),
+    "application_not_ready": _(
+        "This application is not ready for an office visit yet. We will tell you when to book."
+    ),
     "no_visit_needed": _("This service needs no office visit."),
     "slot_full": _(
         "Sorry, the last place in this time slot was just taken. Choose another time below."

@@ -167,7 +167,9 @@ def check_in(
             )
             _event(ticket, "checked_in", actor, label, late=late)
             record(booking, "checked_in", actor, label)
-    except IntegrityError:
+    except (IntegrityError, BookingError):
+        # A second kiosk scanning the same code at the same instant waits for the first one's
+        # update, then finds the booking checked in: show it the ticket the first one made.
         found = Ticket.objects.filter(booking=booking).first()
         if found is None:
             raise
@@ -197,9 +199,14 @@ def _take_walk_in_place(office: Office, day: dt.date, pool: str) -> Slot:
     ).order_by(  # current and later slots first, then earlier unused ones
         Case(When(ends_at__lte=now, then=Value(1)), default=Value(0)), "starts_at"
     )
-    for slot in candidates[:20]:
-        if Slot.objects.filter(pk=slot.pk, taken__lt=F("capacity")).update(taken=F("taken") + 1):
-            return slot
+    # Look again while free slots remain: in a rush, others may fill every slot of one look-up
+    # before this kiosk's turn, and the day's quota is only full when none is left.
+    while slots := list(candidates[:20]):
+        for slot in slots:
+            if Slot.objects.filter(pk=slot.pk, taken__lt=F("capacity")).update(
+                taken=F("taken") + 1
+            ):
+                return slot
     raise BookingError("walk_in_quota_full")
 
 
@@ -281,13 +288,23 @@ def call_next(counter: Counter, officer: User) -> Ticket | None:
     day = local_today(office)
     policy = policy_for(office)
     with transaction.atomic():
-        queue_day, _ = QueueDay.objects.get_or_create(office=office, date=day)
+        # A new day starts as if the interleave were just served: the first priority ticket
+        # goes at once rather than behind the first regular calls.
+        queue_day, _ = QueueDay.objects.get_or_create(
+            office=office, date=day, defaults={"regular_since_priority": policy.priority_interleave}
+        )
         queue_day = QueueDay.objects.select_for_update().get(pk=queue_day.pk)
         if current_ticket(counter) is not None:
             raise BookingError("counter_busy")
         waiting = _waiting_for(counter, day).order_by("due_at", "id")
         regular = waiting.filter(lane=Lane.REGULAR).first()
-        priority = waiting.filter(lane=Lane.PRIORITY).first() if counter.serves_priority else None
+        # A counter outside the priority lane still calls a priority ticket transferred to it
+        # by name: nobody else can call that ticket.
+        priority = (
+            waiting.filter(lane=Lane.PRIORITY)
+            if counter.serves_priority
+            else waiting.filter(lane=Lane.PRIORITY, target_counter=counter)
+        ).first()
         if priority is not None and (
             regular is None or queue_day.regular_since_priority >= policy.priority_interleave
         ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +17,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from imigrasi.appointments.models import Booking, OfficeService, Pool, Slot
-from imigrasi.appointments.schedule import ensure_slots, released_until, why_not_bookable
+from imigrasi.appointments.schedule import (
+    ensure_slots,
+    local_now,
+    released_until,
+    why_not_bookable,
+)
 from imigrasi.catalog.models import Office, Service
 
 CITIES_FILE = Path(__file__).parent / "data" / "cities.json"
@@ -151,16 +157,44 @@ def slot_ref(slot: Slot) -> str:
 def slot_from_ref(ref: str) -> Slot | None:
     """The online-pool slot a reference names, creating the day's slots on first use; None
     for anything malformed, unknown, closed or not yet released."""
+    ref = (ref or "").strip()
+    cached = _slots_by_ref.get(ref)
+    if cached is not None and time.monotonic() - cached[0] < _slot_ttl():
+        return cached[1]
+    slot = _slot_from_ref(ref)
+    if slot is not None:
+        if len(_slots_by_ref) > 10_000:
+            _slots_by_ref.clear()
+        _slots_by_ref[ref] = (time.monotonic(), slot)
+    return slot
+
+
+# A slot's identity (office, start, pool) never changes, and the capacity check happens in the
+# database, so the rush path can name a slot from memory. Cleared with the office config.
+_slots_by_ref: dict[str, tuple[float, Slot]] = {}
+
+
+def _slot_ttl() -> float:
+    from django.conf import settings
+
+    return float(settings.BOOKING_CONFIG_CACHE_SECONDS)
+
+
+def _slot_from_ref(ref: str) -> Slot | None:
     from imigrasi.appointments import config
 
-    code, _sep, stamp = (ref or "").strip().partition(":")
+    code, _sep, stamp = ref.partition(":")
     office = config.office_by_code(code) if code and stamp else None
     if office is None:
         return None
     try:
         local = dt.datetime.strptime(stamp, "%Y%m%dT%H%M").replace(tzinfo=office.zone)
-    except ValueError:
+        local.astimezone(dt.UTC)  # year 1 or 9999 cannot be stored: refuse, not a 500
+    except (ValueError, OverflowError):
         return None
+    today = local_now(office).date()
+    if not today <= local.date() <= released_until(office):
+        return None  # never create slots for arbitrary dates someone typed into a URL
     slot = _slot_at(office, local)
     if slot is None and config.closed_reason(office, local.date()) is None:
         ensure_slots(office, local.date())
@@ -181,7 +215,7 @@ _alternatives: dict[tuple[int, int], tuple[float, list[Slot]]] = {}
 def alternatives(office: Office, after: dt.datetime, count: int = 3) -> list[Slot]:
     """The next free online slots at the same office (offered when a chosen slot filled up).
     Remembered for two seconds per office: in a rush every loser asks the same question."""
-    import time
+    from imigrasi.appointments import config
 
     key = (office.pk, int(after.timestamp()) // 60)
     hit = _alternatives.get(key)
@@ -200,7 +234,7 @@ def alternatives(office: Office, after: dt.datetime, count: int = 3) -> list[Slo
             starts_at__gte=max(after, tomorrow),
             taken__lt=F("capacity"),
         ).order_by("starts_at")[: count * 3]
-        if why_not_bookable(office, s.starts_at.astimezone(office.zone).date()) is None
+        if config.closed_reason(office, s.starts_at.astimezone(office.zone).date()) is None
     ][:count]
     for s in found:
         s.office = office

@@ -8,6 +8,7 @@ normally closed day. Days go on sale by the office's release policy.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -62,10 +63,11 @@ def released_until(office: Office, now: dt.datetime | None = None) -> dt.date:
     policy = policy_for(office)
     local = (now or timezone.now()).astimezone(office.zone)
     if policy.release_mode == "monthly":
-        released_next_month = (local.day, local.time()) >= (
-            policy.release_day_of_month,
-            policy.release_time,
+        # A release day past the month's end (31 in April) means the month's last day.
+        release_day = min(
+            policy.release_day_of_month, calendar.monthrange(local.year, local.month)[1]
         )
+        released_next_month = (local.day, local.time()) >= (release_day, policy.release_time)
         month_start = local.date().replace(day=1)
         months_ahead = 2 if released_next_month else 1
         year = month_start.year + (month_start.month - 1 + months_ahead) // 12

@@ -47,14 +47,17 @@ def configure_office(office: Office) -> None:
             service=service,
             defaults={"queue_prefix": PREFIXES[service.family]},
         )
-    counters = [("1", "A"), ("2", "A"), ("3", "A"), ("4", "AP")]
-    if not passport_only:
-        counters.append(("5", "BC"))
-    for code, prefixes in counters:
+    # Counter 4 is the priority desk (domain brief: priority lane) and serves every family.
+    counters = [("1", "A", False), ("2", "A", False), ("3", "A", False)]
+    if passport_only:
+        counters.append(("4", "A", True))
+    else:
+        counters += [("4", "ABC", True), ("5", "BC", False)]
+    for code, prefixes, serves_priority in counters:
         Counter.objects.get_or_create(
             office=office,
             code=code,
-            defaults={"prefixes": prefixes, "serves_priority": "P" in prefixes or code == "4"},
+            defaults={"prefixes": prefixes, "serves_priority": serves_priority},
         )
 
 

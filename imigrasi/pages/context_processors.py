@@ -29,6 +29,7 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
             items.append((_("Staff area"), reverse("staff:home")))
         else:
             items.append((_("Your applications"), reverse("applications:mine")))
+            items.append((_("Your visits"), reverse("bookings:mine")))
         items.append((_("Your account"), reverse("accounts:dashboard")))
     else:
         items.append((_("Sign in"), reverse("account_login")))

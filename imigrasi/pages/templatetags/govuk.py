@@ -22,10 +22,11 @@ def _kind(field: forms.BoundField) -> str:
         return "hidden"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple subclasses RadioSelect: test it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.Select):
         return "select"
     if isinstance(widget, forms.Textarea):
@@ -110,6 +111,10 @@ def govuk_error_summary(form: forms.BaseForm) -> SafeString:
     ]
     for field in form:
         for error in field.errors:
-            target = field.id_for_label or field.auto_id
+            # A group of radios or checkboxes has no element with the field's id: the
+            # summary links to its first option, as the GOV.UK pattern does.
+            target = field.id_for_label or (
+                f"{field.auto_id}_0" if _kind(field) in {"radios", "checkboxes"} else field.auto_id
+            )
             items.append({"message": str(error), "href": f"#{target}"})
     return SafeString(render_to_string("includes/error_summary.html", {"items": items}))
