@@ -363,6 +363,9 @@ LOGGING = {
     "loggers": {
         "django.security.csrf": {"level": "WARNING"},
         # httpx logs full URLs at INFO; outbound URLs may carry identifiers.
+        # A refused request (4xx: a full slot, a wrong code) is an answer, not an incident; at
+        # WARNING every loser of a booking rush would write a log line. Server errors still log.
+        "django.request": {"level": "ERROR"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
     },

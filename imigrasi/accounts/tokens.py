@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from imigrasi.accounts.models import ApiToken, User
 from imigrasi.audit.recording import record_event
+from imigrasi.lib.lean_query import LeanQuery
 
 TOKEN_PREFIX = "imd_"  # noqa: S105 - a public prefix, not a secret
 
@@ -132,27 +133,37 @@ _TOKEN_COLUMNS = (
 )
 
 
+_token_lookup = LeanQuery(
+    lambda: (
+        ApiToken.objects.select_related("user")
+        .only(*_TOKEN_COLUMNS)
+        .filter(key_hash="", revoked_at__isnull=True)[:1]
+    )
+)
+
+
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
     """The active user behind a valid token, or None (expired, revoked, password changed)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     # Only the columns authentication needs: the user's encrypted profile fields are not
     # loaded (and so not decrypted) on every API call; handlers that need them load them.
-    record = (
-        ApiToken.objects.select_related("user")
-        .only(*_TOKEN_COLUMNS)
-        .filter(key_hash=hash_token(token), revoked_at__isnull=True)
-        .first()
-    )
-    now = timezone.now()
-    if record is None or record.expires_at <= now or not record.user.is_active:
+    # Every API call runs this: the SQL is compiled once (lib.lean_query).
+    row = _token_lookup.first([hash_token(token)])
+    if row is None:
         return None
-    if not hmac.compare_digest(record.password_fingerprint, password_fingerprint(record.user)):
+    record = _token_lookup.instance_of(ApiToken, row)
+    user = _token_lookup.instance_of(User, row)
+    record.user = user
+    now = timezone.now()
+    if record.expires_at <= now or not user.is_active:
+        return None
+    if not hmac.compare_digest(record.password_fingerprint, password_fingerprint(user)):
         return None
     # Touch at most once a minute: the hot path stays a single indexed read.
     if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
-    return record.user, record
+    return user, record
 
 
 def revoke_token(record: ApiToken, actor: User) -> None:
