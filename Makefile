@@ -12,12 +12,13 @@ PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
 
-.PHONY: help venv setup run serve test lint typecheck test-sqlite test-postgres test-browser messages bench clean
+.PHONY: help venv setup run serve test lint typecheck test-sqlite test-postgres test-browser messages bench clean eval-assistant
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   - lint, types, migrations check, SQLite suite (+ PostgreSQL and browser suites when available; required when CI=true)"
 	@echo "make messages - refresh translation catalogues after changing strings"
+	@echo "make eval-assistant - score the assistant on its labelled questions"
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@test -n "$(PYTHON_BIN)" || { echo "Python 3.13 not found (install it, e.g. 'pyenv install 3.13')"; exit 1; }
@@ -57,6 +58,13 @@ test-postgres: venv
 
 test-browser: venv
 	@scripts/run-suite browser
+
+# The assistant's labelled questions (imigrasi/assistant/eval/*.jsonl) in a fresh database.
+eval-assistant: venv
+	@set -e; dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	unset DATABASE_URL REDIS_URL; export VAR_DIR="$$dir" LOG_LEVEL=WARNING; \
+	$(PY) manage.py migrate --noinput -v0; $(PY) manage.py createcachetable; \
+	$(PY) manage.py eval_assistant --prepare --show-errors
 
 messages: venv
 	$(PY) manage.py makemessages -l id --no-obsolete --no-location --ignore=.venv --ignore=frontend --ignore=var

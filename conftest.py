@@ -322,3 +322,6 @@ def _forget_in_process_booking_memory() -> Any:
     queries._alternatives.clear()
     config.clear()
     views_booking.forget_nearby()
+    from imigrasi.assistant import actions as assistant
+
+    assistant.forget_index()

@@ -22,6 +22,7 @@ from imigrasi.applications.api import public_router as public_applications_route
 from imigrasi.applications.api import router as applications_router
 from imigrasi.appointments.api import public_router as public_queue_router
 from imigrasi.appointments.api import router as bookings_router
+from imigrasi.assistant.api import router as assistant_router
 from imigrasi.catalog.api import router as catalog_router
 from imigrasi.catalog.api import services_router
 
@@ -122,4 +123,5 @@ api.add_router("/applications", applications_router, tags=["applications"])
 api.add_router("", public_applications_router, tags=["public"])
 api.add_router("/bookings", bookings_router, tags=["bookings"])
 api.add_router("", public_queue_router, tags=["queue"])
+api.add_router("/assistant", assistant_router, tags=["assistant"])
 api.add_router("/staff/", staff_router, tags=["staff"])

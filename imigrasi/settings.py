@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "imigrasi.catalog",
     "imigrasi.applications",
     "imigrasi.appointments",
+    "imigrasi.assistant",
     "imigrasi.pages",
     "imigrasi.security",
     "django.contrib.admin",
@@ -312,6 +313,8 @@ BOOKING_SOLD_OUT_MEMO_SECONDS = float(env_int("BOOKING_SOLD_OUT_MEMO_SECONDS", 2
 # Office configuration (hours, services, policy) is re-read at least this often per process.
 BOOKING_CONFIG_CACHE_SECONDS = env_int("BOOKING_CONFIG_CACHE_SECONDS", 10)
 BOOKING_RATE = env_str("BOOKING_RATE", "30/m/user")
+# Assistant questions per client address (API and chat page).
+ASSISTANT_RATE = env_str("ASSISTANT_RATE", "30/m")
 KIOSK_CODE_RATE = env_str("KIOSK_CODE_RATE", "30/m/ip")
 KIOSK_INACTIVITY_SECONDS = env_int("KIOSK_INACTIVITY_SECONDS", 45)
 KIOSK_DEVICE_DAYS = env_int("KIOSK_DEVICE_DAYS", 180)

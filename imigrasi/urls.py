@@ -23,6 +23,7 @@ urlpatterns = [
     path("cek-status/", status_check, name="status_check"),
     path("kunjungan/", include("imigrasi.appointments.urls_booking")),
     path("antrean/", include("imigrasi.appointments.urls_onsite")),
+    path("asisten/", include("imigrasi.assistant.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/", include("imigrasi.accounts.staff_urls")),
     path("admin/", admin.site.urls),

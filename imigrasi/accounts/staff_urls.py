@@ -9,4 +9,5 @@ urlpatterns = [
     path("audit/", include("imigrasi.audit.urls")),
     path("permohonan/", include("imigrasi.applications.staff_urls")),
     path("antrean/", include("imigrasi.appointments.staff_urls")),
+    path("asisten/", include("imigrasi.assistant.staff_urls")),
 ]

@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "imigrasi.accounts.demo",
     "imigrasi.applications.demo",
     "imigrasi.appointments.demo",
+    "imigrasi.assistant.demo",
 ]
 
 

@@ -1,0 +1,102 @@
+"""``POST /api/v1/assistant/ask`` and the helpful vote: the same ``answer_question`` the chat
+widget and the plain page use. Anonymous use is allowed; a bearer token or a (CSRF-checked)
+session makes personal questions answerable from the asker's own records."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.errors import AuthenticationError
+from ninja.utils import check_csrf
+from pydantic import Field
+
+from imigrasi.accounts.tokens import user_for_token
+from imigrasi.assistant.actions import answer_question, record_vote
+from imigrasi.lib.ratelimit import allow, client_ip
+
+
+def optional_user(request: HttpRequest) -> Any:
+    """The asker: a bearer token's user (an invalid token is a 401), else the session's user
+    when the CSRF check passes, else anonymous. Never refuses an anonymous question."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _sep, token = header.partition(" ")
+        found = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if found is None:
+            raise AuthenticationError()
+        return found[0]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and check_csrf(request) is None:
+        return user
+    return AnonymousUser()
+
+
+router = Router(auth=optional_user, tags=["assistant"])
+
+
+class AskIn(Schema):
+    question: str = Field(max_length=20_000)
+    language: Literal["id", "en"] | None = None
+    conversation_id: str | None = Field(default=None, max_length=64)
+
+
+class SourceOut(Schema):
+    title: str
+    url: str
+
+
+class AskOut(Schema):
+    outcome: Literal["answered", "clarify", "out_of_scope", "handoff"]
+    answer: str
+    sources: list[SourceOut]
+    suggestions: list[str]
+    confidence: float
+    conversation_id: str
+    language: str
+    intent: str
+    message_id: int | None
+
+
+class RateOut(Schema):
+    detail: str
+
+
+class VoteIn(Schema):
+    conversation_id: str = Field(max_length=64)
+    helpful: bool
+
+
+class VoteOut(Schema):
+    recorded: bool
+
+
+def _limited(request: HttpRequest) -> bool:
+    allowed, _retry = allow(f"assistant:{client_ip(request)}", settings.ASSISTANT_RATE)
+    return not allowed
+
+
+@router.post(
+    "/ask",
+    response={200: AskOut, 429: RateOut},
+    summary="Ask the assistant (answers cite our pages; personal questions need sign-in)",
+)
+def ask(request: HttpRequest, payload: AskIn) -> Any:
+    if _limited(request):
+        return Status(429, {"detail": _("Too many questions. Wait a minute and try again.")})
+    reply = answer_question(
+        payload.question,
+        language=payload.language,
+        conversation_id=payload.conversation_id,
+        account=request.auth,  # type: ignore[attr-defined]
+    )
+    return reply.as_dict()
+
+
+@router.post("/messages/{message_id}/vote", response=VoteOut, summary="Was this answer helpful?")
+def vote(request: HttpRequest, message_id: int, payload: VoteIn) -> Any:
+    return {"recorded": record_vote(message_id, payload.conversation_id, payload.helpful)}
