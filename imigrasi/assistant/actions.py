@@ -288,6 +288,21 @@ def _hand_off(conversation: Conversation) -> None:
         conversation.handoff_at = timezone.now()
 
 
+def conversation_for(conversation_id: str, account: Any) -> Conversation | None:
+    """A conversation its holder may read: anonymous ones by their id, an account's only by
+    that account."""
+    try:
+        key = uuid.UUID(str(conversation_id))
+    except ValueError:
+        return None
+    found = Conversation.objects.filter(public_id=key).first()
+    if found is None:
+        return None
+    if found.account_id is not None and found.account_id != getattr(account, "pk", None):
+        return None
+    return found
+
+
 def record_vote(message_id: int, conversation_id: str, helpful: bool) -> bool:
     """A "was this helpful?" vote, accepted only with the message's own conversation id."""
     try:

@@ -16,7 +16,8 @@ from ninja.utils import check_csrf
 from pydantic import Field
 
 from imigrasi.accounts.tokens import user_for_token
-from imigrasi.assistant.actions import answer_question, record_vote
+from imigrasi.assistant.actions import answer_question, conversation_for, record_vote
+from imigrasi.assistant.models import Role
 from imigrasi.lib.ratelimit import allow, client_ip
 
 
@@ -100,3 +101,34 @@ def ask(request: HttpRequest, payload: AskIn) -> Any:
 @router.post("/messages/{message_id}/vote", response=VoteOut, summary="Was this answer helpful?")
 def vote(request: HttpRequest, message_id: int, payload: VoteIn) -> Any:
     return {"recorded": record_vote(message_id, payload.conversation_id, payload.helpful)}
+
+
+class StaffMessageOut(Schema):
+    id: int
+    text: str
+    created_at: str
+
+
+class ConversationOut(Schema):
+    state: Literal["bot", "waiting", "human", "closed"]
+    messages: list[StaffMessageOut]
+
+
+@router.get(
+    "/conversations/{conversation_id}/replies",
+    response={200: ConversationOut, 404: RateOut},
+    summary="Staff replies in a handed-off conversation (the widget polls this)",
+)
+def replies(request: HttpRequest, conversation_id: str, after: int = 0) -> Any:
+    """The conversation id is the capability (a random UUID the asker was given); a
+    conversation that belongs to an account is only shown to that account."""
+    found = conversation_for(conversation_id, request.auth)  # type: ignore[attr-defined]
+    if found is None:
+        return Status(404, {"detail": _("Not found.")})
+    staff = found.messages.filter(role=Role.STAFF, pk__gt=after).order_by("pk")
+    return {
+        "state": found.state,
+        "messages": [
+            {"id": m.pk, "text": m.text, "created_at": m.created_at.isoformat()} for m in staff
+        ],
+    }

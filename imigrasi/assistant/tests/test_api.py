@@ -124,3 +124,24 @@ def test_questions_are_rate_limited_per_address(
     assert ask(client, {"question": "Jam buka kantor?"}).status_code == 200
     limited = ask(client, {"question": "Jam buka kantor?"})
     assert limited.status_code == 429 and limited.json()["detail"]
+
+
+def test_staff_replies_reach_the_holder_of_the_conversation_only(
+    client: Client, knowledge: Any, applicant: Any, other_applicant: Any
+) -> None:
+    from imigrasi.assistant.models import Conversation
+
+    data = ask(client, {"question": "Saya ingin bicara dengan petugas"}, **bearer(applicant)).json()
+    assert data["outcome"] == "handoff"
+    conversation = Conversation.objects.get(public_id=data["conversation_id"])
+    Message.objects.create(conversation=conversation, role="staff", text="Halo, saya petugas.")
+    url = f"/api/v1/assistant/conversations/{data['conversation_id']}/replies"
+    mine = client.get(url, **bearer(applicant)).json()
+    assert mine["state"] == "waiting" and [m["text"] for m in mine["messages"]] == [
+        "Halo, saya petugas."
+    ]
+    last = mine["messages"][-1]["id"]
+    assert client.get(f"{url}?after={last}", **bearer(applicant)).json()["messages"] == []
+    assert client.get(url, **bearer(other_applicant)).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.get("/api/v1/assistant/conversations/not-a-uuid/replies").status_code == 404

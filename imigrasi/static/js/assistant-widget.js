@@ -17,6 +17,8 @@
   var status = root.querySelector("[data-assistant-status]");
   var KEY = "imd-assistant-conversation";
   var busy = false;
+  var lastReply = 0;
+  var polling = null;
 
   function stored() {
     try { return window.sessionStorage.getItem(KEY) || ""; } catch (error) { return ""; }
@@ -88,6 +90,26 @@
     add(item);
   }
 
+  // After a handoff, a member of staff answers in the same conversation: look for replies
+  // every 15 seconds until the conversation is closed.
+  function pollReplies() {
+    if (!conversation) return;
+    fetch(text.repliesUrl + encodeURIComponent(conversation) + "/replies?after=" + lastReply, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        (data.messages || []).forEach(function (message) {
+          lastReply = Math.max(lastReply, Number(message.id) || 0);
+          add(turn("staff", text.staff, String(message.text || "")));
+        });
+        if (data.state !== "closed") polling = window.setTimeout(pollReplies, 15000);
+      })
+      .catch(function () { polling = window.setTimeout(pollReplies, 30000); });
+  }
+
   function ask(question) {
     if (busy) return;
     busy = true;
@@ -114,6 +136,9 @@
           conversation = String(result.data.conversation_id || "");
           if (conversation) remember(conversation);
           answer(result.data);
+          if (result.data.outcome === "handoff" && !polling) {
+            polling = window.setTimeout(pollReplies, 15000);
+          }
         } else {
           var detail = result.data && typeof result.data.detail === "string" ? result.data.detail : text.error;
           add(turn("error", text.assistant, detail));
