@@ -16,7 +16,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from imigrasi.lib.devsecrets import load_or_create_dev_secrets
-from imigrasi.lib.env import READ_VARIABLES, env_bool, env_int, env_list, env_str
+from imigrasi.lib.env import READ_VARIABLES, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -315,6 +315,11 @@ BOOKING_CONFIG_CACHE_SECONDS = env_int("BOOKING_CONFIG_CACHE_SECONDS", 10)
 BOOKING_RATE = env_str("BOOKING_RATE", "30/m/user")
 # Assistant questions per client address (API and chat page).
 ASSISTANT_RATE = env_str("ASSISTANT_RATE", "30/m")
+# Optional rephrasing of retrieved answers by an OpenAI-compatible endpoint (off when empty).
+ASSISTANT_REPHRASE_URL = env_str("ASSISTANT_REPHRASE_URL", "")
+ASSISTANT_REPHRASE_MODEL = env_str("ASSISTANT_REPHRASE_MODEL", "gpt-4o-mini")
+ASSISTANT_REPHRASE_API_KEY = env_str("ASSISTANT_REPHRASE_API_KEY", "")
+ASSISTANT_REPHRASE_TIMEOUT = env_float("ASSISTANT_REPHRASE_TIMEOUT", 2.0)
 KIOSK_CODE_RATE = env_str("KIOSK_CODE_RATE", "30/m/ip")
 KIOSK_INACTIVITY_SECONDS = env_int("KIOSK_INACTIVITY_SECONDS", 45)
 KIOSK_DEVICE_DAYS = env_int("KIOSK_DEVICE_DAYS", 180)

@@ -17,6 +17,7 @@ from imigrasi.assistant import guard
 from imigrasi.assistant.knowledge import build_documents
 from imigrasi.assistant.language import MAX_QUESTION_CHARS, clean, detect_language, words
 from imigrasi.assistant.models import Conversation, ConversationState, Message, Outcome, Role
+from imigrasi.assistant.rephrase import rephrase
 from imigrasi.assistant.retrieval import Index, decide
 
 MISSES_BEFORE_HANDOFF = 3
@@ -263,7 +264,8 @@ def _decide(
     if decision.outcome == "answered" and decision.best is not None:
         doc = decision.best.doc
         reply.outcome = Outcome.ANSWERED
-        reply.answer = doc.answer(lang)
+        reply.answer, rephrased = rephrase(text, doc.answer(lang))
+        reply.intent = "knowledge_rephrased" if rephrased else "knowledge"
         reply.sources = [{"title": doc.title[lang], "url": doc.url}]
         return reply
     if decision.outcome == "clarify":
