@@ -582,6 +582,27 @@ def _back_to_start(target: Target) -> str:
     return _url("start_service", target.service.code, person=str(target.person.public_id))
 
 
+def _booking_day_page(
+    request: HttpRequest,
+    target: Target,
+    office: Office,
+    form: DayForm,
+    near: str,
+    status: int = 200,
+) -> HttpResponse:
+    """The "choose a day" step of a new booking (first view, invalid date, slot gone)."""
+    return _day_page(
+        request,
+        office=office,
+        form=form,
+        action=reverse("bookings:slots"),
+        hidden={**target.params(), "office": office.code, "near": near},
+        caption=_booking_caption(target),
+        back_url=_url("offices", **target.params(), near=near),
+        status=status,
+    )
+
+
 def _check_serves(
     request: HttpRequest, target: Target, office: Office, back_url: str
 ) -> HttpResponse | None:
@@ -602,15 +623,7 @@ def days(request: HttpRequest) -> HttpResponse:
     refused = _check_serves(request, target, office, offices_url)
     if refused is not None:
         return refused
-    return _day_page(
-        request,
-        office=office,
-        form=DayForm(office=office),
-        action=reverse("bookings:slots"),
-        hidden={**target.params(), "office": office.code, "near": near},
-        caption=_booking_caption(target),
-        back_url=offices_url,
-    )
+    return _booking_day_page(request, target, office, DayForm(office=office), near)
 
 
 def _booking_slot_page(
@@ -664,15 +677,7 @@ def slots(request: HttpRequest) -> HttpResponse:
         return refused
     form = DayForm(request.GET, office=office)
     if not form.is_valid():
-        return _day_page(
-            request,
-            office=office,
-            form=form,
-            action=reverse("bookings:slots"),
-            hidden={**target.params(), "office": office.code, "near": near},
-            caption=_booking_caption(target),
-            back_url=_url("offices", **target.params(), near=near),
-        )
+        return _booking_day_page(request, target, office, form, near)
     return _booking_slot_page(request, target, office, form.cleaned_data["date"], near)
 
 
@@ -809,16 +814,7 @@ def _hold_refused(
         day_form.is_valid()
         if "date" not in day_form.errors:
             day_form.add_error("date", message_for(error))
-        return _day_page(
-            request,
-            office=slot.office,
-            form=day_form,
-            action=reverse("bookings:slots"),
-            hidden={**target.params(), "office": slot.office.code, "near": near},
-            caption=_booking_caption(target),
-            back_url=_url("offices", **target.params(), near=near),
-            status=409,
-        )
+        return _booking_day_page(request, target, slot.office, day_form, near, status=409)
     if error.code == "already_booked":
         return _refused(
             request, error, reverse("bookings:mine"), back_label=_("See your booked visits")
@@ -847,16 +843,7 @@ def waitlist(request: HttpRequest) -> HttpResponse:
     if request.POST.get("date"):
         form = DayForm(request.POST, office=office)
         if not form.is_valid():
-            return _day_page(
-                request,
-                office=office,
-                form=form,
-                action=reverse("bookings:slots"),
-                hidden={**target.params(), "office": office.code, "near": near},
-                caption=_booking_caption(target),
-                back_url=_url("offices", **target.params(), near=near),
-                status=409,
-            )
+            return _booking_day_page(request, target, office, form, near, status=409)
         day = form.cleaned_data["date"]
         back = _url("slots", **target.params(), office=office.code, near=near, date=day.isoformat())
     try:

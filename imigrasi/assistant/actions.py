@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,7 +172,6 @@ def answer_question(
     conversation_id: str | None = None,
     account: Any = None,
 ) -> Reply:
-    started = time.perf_counter()
     text = clean(question)
     too_long = len(text) > MAX_QUESTION_CHARS
     tokens = words(text[:MAX_QUESTION_CHARS])
@@ -206,7 +204,6 @@ def answer_question(
         )
         reply.message_id = saved.pk
     reply.confidence = round(reply.confidence, 3)
-    _ = time.perf_counter() - started
     return reply
 
 

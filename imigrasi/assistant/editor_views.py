@@ -96,9 +96,10 @@ def answer_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.info(request, _("Nothing changed."))
         return redirect("staff:assistant_staff:answers")
+    services = services_by_code()
     preview = {
-        "id": fill_placeholders(entry.answer_id, "id", services_by_code()),
-        "en": fill_placeholders(entry.answer_en, "en", services_by_code()),
+        "id": fill_placeholders(entry.answer_id, "id", services),
+        "en": fill_placeholders(entry.answer_en, "en", services),
     }
     return render(
         request,
