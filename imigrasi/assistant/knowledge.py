@@ -250,7 +250,7 @@ def _hours_text(office: Office, language: Lang) -> str:
     if not rows:
         return "Senin–Jumat 08.00–16.00" if language == "id" else "Monday–Friday 08:00–16:00"
     first, friday = rows[0], next((r for r in rows if r.weekday == 4), rows[-1])
-    zone = office.timezone_abbreviation if hasattr(office, "timezone_abbreviation") else ""
+    zone = office.zone_abbreviation
     fmt = "%H.%M" if language == "id" else "%H:%M"
     days = "Senin–Kamis" if language == "id" else "Monday–Thursday"
     friday_name = "Jumat" if language == "id" else "Friday"
