@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers booking requests for a slot known to be full before the rest of the stack.
+    "imigrasi.appointments.sold_out.SoldOutAnswerMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "imigrasi.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,6 +115,17 @@ DATABASES: dict[str, dict[str, Any]] = {
         )
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with the per-request health check skipped while a connection is busy.
+    DATABASES["default"]["ENGINE"] = "imigrasi.lib.postgresql"
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Server-side parameters, and statements a connection runs five times are prepared:
+        # PostgreSQL stops re-planning the same few queries on every request (the booking
+        # rush's statements cost half the database CPU). Off behind a pooler that cannot
+        # keep prepared statements (PgBouncer in transaction mode before 1.21).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock up front, so concurrent writers queue on
     # busy_timeout instead of failing mid-transaction; WAL lets readers run beside a writer.
@@ -137,7 +150,7 @@ CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "imigrasi.lib.redis_cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "imigrasi",
         }
@@ -301,7 +314,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 SMS_BACKEND = env_str("SMS_BACKEND", "imigrasi.applications.notifications.ConsoleTextMessages")
 STATUS_CHECK_RATE = env_str("STATUS_CHECK_RATE", "10/m/ip")
-TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {"BACKEND": env_str("TASKS_BACKEND", "imigrasi.lib.tasks_backend.DatabaseBackend")}
+}
 
 # --- Bookings and the on-site queue (docs/appointments.md) -----------------------------------
 # Booking transactions allowed in flight per server process; the next ones wait up to

@@ -22,7 +22,7 @@ from pydantic import ConfigDict, Field
 from imigrasi.accounts.api_auth import user_auth
 from imigrasi.accounts.models import User
 from imigrasi.applications.models import Application, Person
-from imigrasi.appointments import actions, config, onsite
+from imigrasi.appointments import actions, config, onsite, sold_out
 from imigrasi.appointments.actions import Assistance, BookingError
 from imigrasi.appointments.documents import render_booking_pdf
 from imigrasi.appointments.messages import message_for
@@ -34,6 +34,7 @@ from imigrasi.appointments.queries import (
     free_slots,
     next_available,
     office_options,
+    person_for_booking,
     slot_from_ref,
     slot_ref,
 )
@@ -206,6 +207,8 @@ def refusal(exc: BookingError, slot: Any = None) -> Status[dict[str, Any]]:
     body: dict[str, Any] = {"detail": message_for(exc), "code": exc.code, "alternatives": []}
     if exc.code == "slot_full" and slot is not None:
         body["alternatives"] = [slot_out(s) for s in alternatives(slot.office, slot.starts_at)]
+        # Later requests for this slot get this answer at the door (appointments.sold_out).
+        sold_out.publish(slot, body["alternatives"])
     return Status(status, body)
 
 
@@ -260,11 +263,7 @@ def resolve_booking_input(
             raise BookingError("not_found")
         return application.person, application.service, application
     service = config.service_by_code(payload.service or "")
-    person = (
-        Person.objects.filter(account=user, public_id=payload.person_id).first()
-        if (payload.person_id and _is_uuid(payload.person_id))
-        else None
-    )
+    person = person_for_booking(user, payload.person_id or "")
     if service is None or person is None:
         raise BookingError("not_found")
     return person, service, None

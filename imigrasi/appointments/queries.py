@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from imigrasi.accounts.models import User
+from imigrasi.applications.models import Person
 from imigrasi.appointments.models import Booking, OfficeService, Pool, Slot
 from imigrasi.appointments.schedule import (
     ensure_slots,
@@ -24,6 +26,33 @@ from imigrasi.appointments.schedule import (
     why_not_bookable,
 )
 from imigrasi.catalog.models import Office, Service
+from imigrasi.lib.lean_query import LeanQuery
+
+# Booking needs only who the person is (their identity indexes), not their encrypted profile:
+# loading and decrypting it on every rush request cost more than the query.
+_person_for_booking = LeanQuery(
+    lambda: (
+        Person.objects.only("id", "public_id", "account_id", "nik_index", "passport_index")
+        .filter(account_id=0, public_id="00000000-0000-0000-0000-000000000000")
+        .order_by()[:1]
+    )
+)
+
+
+def person_for_booking(account: User, public_id: str) -> Person | None:
+    """The account's own person with this public id (profile fields deferred), else None."""
+    import uuid
+
+    try:
+        wanted = uuid.UUID(public_id)
+    except (TypeError, ValueError):
+        return None
+    from django.db import connection
+
+    key = Person._meta.get_field("public_id").get_db_prep_value(wanted, connection)
+    row = _person_for_booking.first([account.pk, key])
+    return None if row is None else _person_for_booking.instance_of(Person, row)
+
 
 CITIES_FILE = Path(__file__).parent / "data" / "cities.json"
 

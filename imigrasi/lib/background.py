@@ -1,9 +1,13 @@
-"""Enqueue background work after the current transaction commits.
+"""Enqueue background work so that it runs only with the data it needs committed.
 
-Work is queued only once the data it needs is committed (a worker could otherwise start before
-the row exists). Delayed work (``run_after``) needs a backend that supports it (the database
-backend does); with one that does not, the delay-only job is skipped and the caller's lazy
-check (e.g. "is this billing code past its expiry?" on every read) covers it.
+With the database task backend on the same database, the job row is written inside the
+current transaction (a transactional outbox): it commits with the data or vanishes with a
+rollback, no job is lost if the process dies right after the commit, and the request commits
+once instead of twice. With any other backend the job is queued after the commit (a worker
+could otherwise start before the row exists). Delayed work (``run_after``) needs a backend
+that supports it (the database backend does); with one that does not, the delay-only job is
+skipped and the caller's lazy check (e.g. "is this billing code past its expiry?" on every
+read) covers it.
 """
 
 from __future__ import annotations
@@ -29,4 +33,19 @@ def enqueue_on_commit(task: Any, *args: Any, run_after: dt.datetime | None = Non
             target = task.using(run_after=run_after)
         target.enqueue(*args)
 
-    transaction.on_commit(_enqueue)
+    if transaction.get_connection().in_atomic_block and _commits_with_data(task.backend):
+        _enqueue()
+    else:
+        transaction.on_commit(_enqueue)
+
+
+def _commits_with_data(alias: str) -> bool:
+    """Whether this backend stores jobs in the default database (django_tasks_db)."""
+    from django.db import router
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task_backends[alias], DatabaseBackend):
+        return False
+
+    return router.db_for_write(DBTaskResult) == "default"

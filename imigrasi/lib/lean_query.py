@@ -82,3 +82,101 @@ class LeanQuery:
                 names.append(field.attname)
                 values.append(value)
         return model.from_db(self._using, names, values)
+
+
+class LeanInsert:
+    """``Model.objects.create`` for a hot path, with the INSERT compiled once.
+
+    The instance is built and its values prepared exactly as ``save()`` would (``pre_save``
+    then ``get_db_prep_save`` for every concrete field, so defaults, ``auto_now_add`` and
+    encrypted fields behave the same); only the per-call SQL compilation and the save
+    signals are skipped. Use it only for models no signal handler listens to.
+    """
+
+    def __init__(self, model: type[Any], using: str = "default") -> None:
+        self.model = model
+        self._using = using
+        self._sql: str | None = None
+        self._vendor = ""
+        self._returns = False
+        self._fields: list[Any] = []
+
+    def _compile(self) -> None:
+        connection = connections[self._using]
+        meta = self.model._meta
+        self._fields = [
+            f
+            for f in meta.local_concrete_fields
+            if not (f.primary_key and getattr(f, "db_returning", False))
+            and not getattr(f, "generated", False)
+        ]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self._fields)
+        placeholders = ", ".join(["%s"] * len(self._fields))
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        self._returns = bool(connection.features.can_return_columns_from_insert)
+        if self._returns:
+            sql += f" RETURNING {quote(meta.pk.column)}"
+        self._sql = sql
+        self._vendor = connection.vendor
+
+    def create(self, **values: Any) -> Any:
+        connection = connections[self._using]
+        if self._sql is None or self._vendor != connection.vendor:
+            self._compile()
+        assert self._sql is not None
+        instance = self.model(**values)
+        params = [
+            f.get_db_prep_save(f.pre_save(instance, True), connection=connection)
+            for f in self._fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self._sql, params)
+            if self._returns:
+                (pk,) = cursor.fetchone()
+            else:
+                pk = connection.ops.last_insert_id(
+                    cursor, self.model._meta.db_table, self.model._meta.pk.column
+                )
+        if instance.pk is None:
+            instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = self._using
+        return instance
+
+
+class LeanUpdate:
+    """A filtered ``update()`` compiled once; ``run`` returns the number of rows changed.
+
+    ``build`` returns (queryset, values) with placeholder parameters, as for LeanQuery; the
+    parameters passed to ``run`` replace them in the order they appear in the SQL.
+    """
+
+    def __init__(
+        self,
+        build: Callable[[], tuple[QuerySet[Any], dict[str, Any]]],
+        using: str = "default",
+    ) -> None:
+        self._build = build
+        self._using = using
+        self._sql: str | None = None
+        self._vendor = ""
+
+    def _compile(self) -> None:
+        from django.db.models import sql as model_sql
+
+        queryset, values = self._build()
+        query: Any = queryset.query.chain(model_sql.UpdateQuery)
+        query.add_update_values(values)
+        sql, _params = query.get_compiler(using=self._using).as_sql()
+        self._sql = sql
+        self._vendor = connections[self._using].vendor
+
+    def run(self, params: Sequence[Any]) -> int:
+        connection = connections[self._using]
+        if self._sql is None or self._vendor != connection.vendor:
+            self._compile()
+        assert self._sql is not None
+        with connection.cursor() as cursor:
+            cursor.execute(self._sql, list(params))
+            return int(cursor.rowcount)

@@ -27,7 +27,10 @@ def allow(key: str, rate: str) -> tuple[bool, int]:
     limit, period = parse_rate(rate)
     window = int(time.time()) // period
     cache_key = f"rl:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=period + 5):
+    count_hit = getattr(cache, "count_hit", None)  # Redis: one round trip (lib.redis_cache)
+    if count_hit is not None:
+        count = count_hit(cache_key, period + 5)
+    elif cache.add(cache_key, 1, timeout=period + 5):
         count = 1
     else:
         try:
