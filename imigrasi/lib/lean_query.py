@@ -1,11 +1,12 @@
-"""Hot-path reads without the ORM's per-call query compilation.
+"""Hot-path statements without the ORM's per-call query compilation.
 
 Compiling a queryset costs about a millisecond of CPU on our reference machine, more than the
 indexed read itself; on the paths every API call or every rush request takes (token
-authentication, the idempotency lookup) that was most of the request. A ``LeanQuery`` is
-compiled once from a real queryset (so table and column names, joins and quoting stay Django's)
-and then executed as plain SQL, with the same backend and field converters the ORM would
-apply, so values come back typed identically on SQLite and PostgreSQL.
+authentication, the idempotency lookup, the booking's writes) that was most of the request.
+These statements are compiled once from real querysets and models (so table and column
+names, joins and quoting stay Django's) and then executed as plain SQL, with the same backend
+conversions the ORM would apply, so values come back and go in typed identically on SQLite and
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,25 +20,41 @@ from django.db.models import QuerySet
 Converter = Callable[[Any, Any, Any], Any]
 
 
-class LeanQuery:
+class _CompiledOnce:
+    """SQL compiled on first use, again only if the database vendor changes (the test suite
+    runs on SQLite and PostgreSQL)."""
+
+    def __init__(self, using: str) -> None:
+        self._using = using
+        self._sql: str | None = None
+        self._vendor = ""
+
+    def _compile(self, connection: Any) -> str:
+        raise NotImplementedError
+
+    def _ready(self) -> tuple[Any, str]:
+        connection = connections[self._using]
+        if self._sql is None or self._vendor != connection.vendor:
+            self._sql = self._compile(connection)
+            self._vendor = connection.vendor
+        return connection, self._sql
+
+
+class LeanQuery(_CompiledOnce):
     """A queryset compiled on first use, executed with new parameter values afterwards.
 
     ``build`` returns the queryset with placeholder values for the parameters, in the order
-    they appear in the SQL; ``run`` passes the real values in the same order.
+    they appear in the SQL; ``rows`` and ``first`` take the real values in the same order.
     """
 
     def __init__(self, build: Callable[[], QuerySet[Any]], using: str = "default") -> None:
+        super().__init__(using)
         self._build = build
-        self._using = using
-        self._sql: str | None = None
         self._converters: list[tuple[int, list[Converter], Any]] = []
-        self._vendor = ""
         self.fields: list[Any] = []
 
-    def _compile(self) -> None:
-        connection = connections[self._using]
-        queryset = self._build()
-        compiler = queryset.query.get_compiler(using=self._using)
+    def _compile(self, connection: Any) -> str:
+        compiler = self._build().query.get_compiler(using=self._using)
         sql, _params = compiler.as_sql()
         columns = [col for col, _select, _alias in compiler.select]
         self._converters = [
@@ -45,16 +62,12 @@ class LeanQuery:
             for i, (converters, expression) in compiler.get_converters(columns).items()
         ]
         self.fields = [getattr(col, "target", None) for col in columns]
-        self._sql = sql
-        self._vendor = connection.vendor
+        return str(sql)
 
     def rows(self, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        connection = connections[self._using]
-        if self._sql is None or self._vendor != connection.vendor:
-            self._compile()
-        assert self._sql is not None
+        connection, sql = self._ready()
         with connection.cursor() as cursor:
-            cursor.execute(self._sql, list(params))
+            cursor.execute(sql, list(params))
             fetched = cursor.fetchall()
         if not self._converters:
             return [tuple(row) for row in fetched]
@@ -84,25 +97,23 @@ class LeanQuery:
         return model.from_db(self._using, names, values)
 
 
-class LeanInsert:
+class LeanInsert(_CompiledOnce):
     """``Model.objects.create`` for a hot path, with the INSERT compiled once.
 
     The instance is built and its values prepared exactly as ``save()`` would (``pre_save``
     then ``get_db_prep_save`` for every concrete field, so defaults, ``auto_now_add`` and
     encrypted fields behave the same); only the per-call SQL compilation and the save
-    signals are skipped. Use it only for models no signal handler listens to.
+    signals are skipped. Use it only for models no signal handler listens to (or apply the
+    handler's effect yourself, as lib.tasks_backend does).
     """
 
     def __init__(self, model: type[Any], using: str = "default") -> None:
+        super().__init__(using)
         self.model = model
-        self._using = using
-        self._sql: str | None = None
-        self._vendor = ""
         self._returns = False
         self._fields: list[Any] = []
 
-    def _compile(self) -> None:
-        connection = connections[self._using]
+    def _compile(self, connection: Any) -> str:
         meta = self.model._meta
         self._fields = [
             f
@@ -117,21 +128,17 @@ class LeanInsert:
         self._returns = bool(connection.features.can_return_columns_from_insert)
         if self._returns:
             sql += f" RETURNING {quote(meta.pk.column)}"
-        self._sql = sql
-        self._vendor = connection.vendor
+        return sql
 
     def create(self, **values: Any) -> Any:
-        connection = connections[self._using]
-        if self._sql is None or self._vendor != connection.vendor:
-            self._compile()
-        assert self._sql is not None
+        connection, sql = self._ready()
         instance = self.model(**values)
         params = [
             f.get_db_prep_save(f.pre_save(instance, True), connection=connection)
             for f in self._fields
         ]
         with connection.cursor() as cursor:
-            cursor.execute(self._sql, params)
+            cursor.execute(sql, params)
             if self._returns:
                 (pk,) = cursor.fetchone()
             else:
@@ -145,11 +152,12 @@ class LeanInsert:
         return instance
 
 
-class LeanUpdate:
+class LeanUpdate(_CompiledOnce):
     """A filtered ``update()`` compiled once; ``run`` returns the number of rows changed.
 
     ``build`` returns (queryset, values) with placeholder parameters, as for LeanQuery; the
-    parameters passed to ``run`` replace them in the order they appear in the SQL.
+    parameters passed to ``run`` replace them in the order they appear in the SQL (the SET
+    clause's first, then the WHERE clause's).
     """
 
     def __init__(
@@ -157,26 +165,20 @@ class LeanUpdate:
         build: Callable[[], tuple[QuerySet[Any], dict[str, Any]]],
         using: str = "default",
     ) -> None:
+        super().__init__(using)
         self._build = build
-        self._using = using
-        self._sql: str | None = None
-        self._vendor = ""
 
-    def _compile(self) -> None:
+    def _compile(self, connection: Any) -> str:
         from django.db.models import sql as model_sql
 
         queryset, values = self._build()
         query: Any = queryset.query.chain(model_sql.UpdateQuery)
         query.add_update_values(values)
         sql, _params = query.get_compiler(using=self._using).as_sql()
-        self._sql = sql
-        self._vendor = connections[self._using].vendor
+        return str(sql)
 
     def run(self, params: Sequence[Any]) -> int:
-        connection = connections[self._using]
-        if self._sql is None or self._vendor != connection.vendor:
-            self._compile()
-        assert self._sql is not None
+        connection, sql = self._ready()
         with connection.cursor() as cursor:
-            cursor.execute(self._sql, list(params))
+            cursor.execute(sql, list(params))
             return int(cursor.rowcount)
