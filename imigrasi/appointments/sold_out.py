@@ -41,12 +41,12 @@ def _key(slot_id: int) -> str:
 
 def publish(slot: Slot, alternatives: list[dict[str, Any]]) -> None:
     """Remember that ``slot`` is full, with the free slots offered instead."""
-    booked = [
+    booked = {
         f"{account}:{key}"
         for account, key in Booking.objects.filter(
             slot=slot, idempotency_key__isnull=False
         ).values_list("account_id", "idempotency_key")
-    ]
+    }
     record = {
         "alternatives": json.loads(json.dumps(alternatives, cls=NinjaJSONEncoder)),
         "booked": booked,
