@@ -159,11 +159,10 @@ def _service_docs(service: Service, services: dict[str, Service]) -> list[Doc]:
         "id": " ".join(v.label_id for v in service.variants.all()),
         "en": " ".join(v.label_en for v in service.variants.all()),
     }
+    fee_lines = effective_fee_lines(service)  # the fee rules' one reading for this index build
 
     def fee(language: Lang) -> str:
-        legal = ", ".join(
-            sorted({line.legal_basis for line in effective_fee_lines(service) if line.legal_basis})
-        )
+        legal = ", ".join(sorted({line.legal_basis for line in fee_lines if line.legal_basis}))
         day = _date(jakarta_today(), language)
         if language == "id":
             return f"Biaya {service.name_id} (per {day}; {legal}): {fee_text(service, 'id')}."
@@ -205,8 +204,8 @@ def _service_docs(service: Service, services: dict[str, Service]) -> list[Doc]:
         "en": " ".join(r.name_en for r in service.requirements.all()),
     }
     fee_labels = {
-        "id": " ".join(line.label_id for line in effective_fee_lines(service)),
-        "en": " ".join(line.label_en for line in effective_fee_lines(service)),
+        "id": " ".join(line.label_id for line in fee_lines),
+        "en": " ".join(line.label_en for line in fee_lines),
     }
     docs = []
     for kind, words, render, extra in (
