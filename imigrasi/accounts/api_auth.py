@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from imigrasi.accounts.models import User
 from imigrasi.accounts.second_factor import session_used_second_factor
@@ -67,3 +70,18 @@ class StaffSession(Session):
 
 user_auth = [BearerToken(), Session()]
 staff_auth = [StaffBearerToken(), StaffSession()]
+
+
+def optional_user(request: HttpRequest) -> Any:
+    """For endpoints that serve everyone and answer signed-in people more fully (the
+    assistant): a bearer token decides when present (an invalid one is a 401, as everywhere);
+    else the session's user when the CSRF check passes; else anonymous, never refused."""
+    if "Authorization" in request.headers:
+        user = BearerToken()(request)
+        if user is None:
+            raise AuthenticationError()
+        return user
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and check_csrf(request) is None:
+        return user
+    return AnonymousUser()

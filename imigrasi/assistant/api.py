@@ -7,35 +7,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import AuthenticationError
-from ninja.utils import check_csrf
 from pydantic import Field
 
-from imigrasi.accounts.tokens import user_for_token
+from imigrasi.accounts.api_auth import optional_user
 from imigrasi.assistant.actions import answer_question, conversation_for, record_vote
 from imigrasi.assistant.models import Role
 from imigrasi.lib.ratelimit import allow, client_ip
-
-
-def optional_user(request: HttpRequest) -> Any:
-    """The asker: a bearer token's user (an invalid token is a 401), else the session's user
-    when the CSRF check passes, else anonymous. Never refuses an anonymous question."""
-    header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _sep, token = header.partition(" ")
-        found = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-        if found is None:
-            raise AuthenticationError()
-        return found[0]
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and check_csrf(request) is None:
-        return user
-    return AnonymousUser()
-
 
 router = Router(auth=optional_user, tags=["assistant"])
 

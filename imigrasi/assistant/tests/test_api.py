@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from imigrasi.applications.tests.conftest import make
@@ -89,6 +90,21 @@ def test_personal_question_with_a_token_shows_only_the_askers_records(
     anonymous = ask(client, {"question": "Bagaimana status permohonan paspor saya?"}).json()
     assert anonymous["sources"][0]["url"] == "/cek-status/"
     assert mine.number not in anonymous["answer"]
+
+
+def test_a_session_counts_only_with_its_csrf_token(knowledge: Any, applicant: Any) -> None:
+    """A cross-site page cannot make a signed-in browser ask about its own applications."""
+    mine = make("in_review", account=applicant.email)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(applicant)
+    question = {"question": "Bagaimana status permohonan paspor saya?"}
+    forged = ask(browser, question).json()
+    assert forged["sources"][0]["url"] == "/cek-status/"  # answered as anonymous
+    assert mine.number not in forged["answer"]
+    browser.get("/asisten/")  # sets the CSRF cookie, as the widget's page does
+    token = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    own = ask(browser, question, HTTP_X_CSRFTOKEN=token).json()
+    assert own["intent"] == "personal" and mine.number in own["answer"]
 
 
 def test_an_invalid_token_is_refused_not_treated_as_anonymous(
