@@ -10,7 +10,9 @@ deployment, the database cache by default) for ``BOOKING_SOLD_OUT_MEMO_SECONDS``
 
 What keeps it exact:
 - a replay must return its booking, so the record holds the (account, Idempotency-Key) pairs
-  that booked the slot; those requests take the full path;
+  that booked the slot; those requests take the full path. (A key first used for another
+  slot and reused for this full one is told "full" here, where the full path would return
+  that other booking: the client reused a key for a different request.)
 - a freed place (cancellation, expiry) deletes the record at once (``forget``); a stale
   record can only come from a race with such a free, and lapses within the memo time;
 - anything unusual (no token, a session cookie, a malformed body or key) takes the full
