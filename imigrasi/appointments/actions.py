@@ -225,6 +225,11 @@ def _expire_own_stale_hold(identity: str, service: Service, now: dt.datetime) ->
     return True
 
 
+class _AlreadyBooked(Exception):
+    """The booking row was refused by a uniqueness rule (raised inside the transaction, so
+    the transaction is rolled back before the caller decides what it means)."""
+
+
 def _insert(
     *,
     account: User,
@@ -240,25 +245,31 @@ def _insert(
     hold_until: dt.datetime | None = None,
 ) -> Booking:
     now = timezone.now()
-    return _new_booking.create(
-        code=new_booking_code(),
-        account=account,
-        person=person,
-        identity_index=identity,
-        service=service,
-        application=application,
-        office=slot.office,
-        slot=slot,
-        status=status,
-        hold_expires_at=hold_until,
-        idempotency_key=idempotency_key,
-        queue_number=queue_number,
-        needs_wheelchair=assistance.wheelchair,
-        needs_sign_language=assistance.sign_language,
-        brings_companion=assistance.companion,
-        created_at=now,
-        confirmed_at=now if status == BookingStatus.CONFIRMED else None,
-    )
+    try:
+        return _new_booking.create(
+            code=new_booking_code(),
+            account=account,
+            person=person,
+            identity_index=identity,
+            service=service,
+            application=application,
+            office=slot.office,
+            slot=slot,
+            status=status,
+            hold_expires_at=hold_until,
+            idempotency_key=idempotency_key,
+            queue_number=queue_number,
+            needs_wheelchair=assistance.wheelchair,
+            needs_sign_language=assistance.sign_language,
+            brings_companion=assistance.companion,
+            created_at=now,
+            confirmed_at=now if status == BookingStatus.CONFIRMED else None,
+        )
+    except IntegrityError as exc:
+        # A uniqueness rule: this person's active booking for the service, this account's
+        # idempotency key (or, about once in 10^11, a booking code drawn twice). Integrity
+        # errors elsewhere in the transaction are bugs and are not reported as "booked".
+        raise _AlreadyBooked from exc
 
 
 def do_hold(
@@ -310,7 +321,7 @@ def do_hold(
                 )
                 record(booking, "held", account)
             return booking
-        except IntegrityError as exc:
+        except _AlreadyBooked as exc:
             if attempt == 0 and _expire_own_stale_hold(identity, service, now):
                 continue
             raise BookingError("already_booked") from exc
@@ -405,7 +416,7 @@ def do_book(
                 _after_confirmation(booking)
                 take_place(slot, now)
             return booking, True
-        except IntegrityError as exc:
+        except _AlreadyBooked as exc:
             replay = find_replay(account, idempotency_key)
             if replay is not None:  # the same key, raced by a parallel retry
                 return replay, False

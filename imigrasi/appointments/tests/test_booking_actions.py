@@ -242,3 +242,21 @@ def test_an_application_books_its_visit_only_once_it_awaits_the_visit(
     assert refused.value.code == "application_not_ready"
     slot.refresh_from_db()
     assert slot.taken == 0
+
+
+def test_only_a_uniqueness_refusal_reads_as_already_booked(
+    booking_office: Any, passport: Any, applicant: Any, siti: Any, monkeypatch: Any
+) -> None:
+    """An integrity error elsewhere in the booking's transaction is a fault, not a duplicate:
+    it is raised as itself and nothing is kept."""
+    from django.db import IntegrityError
+
+    def broken_event(*args: Any, **kwargs: Any) -> None:
+        raise IntegrityError("event table refused the row")
+
+    monkeypatch.setattr(actions, "record", broken_event)
+    slot = first_slot(booking_office)
+    with pytest.raises(IntegrityError):
+        actions.do_book(applicant, siti, passport, slot, idempotency_key="fault-0001")
+    assert not Booking.objects.exists()
+    assert Slot.objects.get(pk=slot.pk).taken == 0
