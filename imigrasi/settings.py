@@ -215,6 +215,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "imigrasi.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Imigrasi Digital"
+# One 30-second step either side (RFC 6238 §5.2): a code typed as it rolls over, sent over a
+# slow connection, still counts. allauth keeps each code single-use over the whole window.
+MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 
 # Sessions: ended when the browser closes, after an absolute lifetime, and after idle time

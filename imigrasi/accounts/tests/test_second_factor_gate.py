@@ -6,7 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from conftest import TEST_PASSWORD, make_user, totp_now
+from conftest import STAFF_TOTP, TEST_PASSWORD, make_user, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,15 @@ def test_every_staff_role_reaches_the_staff_area_after_a_second_factor(
 ):
     user = request.getfixturevalue(persona)
     assert staff_client(user).get("/staff/").status_code == 200
+
+
+def test_a_code_from_the_previous_step_counts_once() -> None:
+    """A code that rolled over while the form was sent still signs in, but only once."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    user = make_user("pemohon.totp@example.id", totp_secret=STAFF_TOTP)
+    totp = TOTP(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP))
+    previous = totp_now(STAFF_TOTP, offset_periods=-1)
+    assert totp.validate_code(previous)
+    assert not totp.validate_code(previous)  # single use
+    assert not totp.validate_code(totp_now(STAFF_TOTP, offset_periods=-3))
