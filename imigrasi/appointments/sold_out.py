@@ -31,7 +31,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja.responses import NinjaJSONEncoder
 
+from imigrasi.accounts.tokens import user_for_token
 from imigrasi.appointments.models import Booking, Slot
+from imigrasi.appointments.queries import slot_from_ref
+from imigrasi.pages.middleware import language_for
 
 BOOKING_PATH = "/api/v1/bookings"
 MAX_BODY = 4096
@@ -84,11 +87,9 @@ def _request_parts(request: HttpRequest) -> tuple[str, str, str] | None:
 
 def answer(request: HttpRequest) -> HttpResponse | None:
     """The 409 "slot is full" answer for this request, or None to take the full path."""
-    from imigrasi.accounts.tokens import user_for_token
+    # actions imports this module (a freed place forgets the record): import it late.
     from imigrasi.appointments.actions import BookingError
     from imigrasi.appointments.messages import message_for
-    from imigrasi.appointments.queries import slot_from_ref
-    from imigrasi.pages.middleware import language_for
 
     parts = _request_parts(request)
     if parts is None:
