@@ -291,6 +291,32 @@ def chromium() -> Any:
         browser.close()
 
 
+# axe-core with the WCAG 2.2 A and AA rules, the level every page must meet.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+_axe: Any = None
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.2 A/AA violations on the page as it is now."""
+    global _axe
+    if _axe is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _axe = Axe()
+    violations: list[dict[str, Any]] = _axe.run(page, options=AXE_OPTIONS).response["violations"]
+    return violations
+
+
+def assert_accessible(page: Any, where: str = "") -> None:
+    violations = axe_violations(page)
+    assert not violations, (
+        where,
+        page.url,
+        [(v["id"], [n["target"] for n in v["nodes"][:3]], v["help"]) for v in violations],
+    )
+
+
 @pytest.fixture
 def browser_context(chromium: Any) -> Any:
     context = chromium.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})

@@ -7,31 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from conftest import sign_in_in_browser
+from conftest import assert_accessible, sign_in_in_browser
 from imigrasi.appointments import views_booking
 from imigrasi.appointments.models import Booking
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
-    },
-    "resultTypes": ["violations"],
-}
-axe = Axe()
 SERVICE = "paspor-baru-dewasa"
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
-    assert not violations, (
-        page.url,
-        [(v["id"], v["nodes"][0]["target"], v["help"]) for v in violations],
-    )
 
 
 def press(page: Any, key: str) -> None:

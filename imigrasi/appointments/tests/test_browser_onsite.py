@@ -14,10 +14,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.db.models import F
 
-from conftest import STAFF_TOTP, make_user, sign_in_in_browser
+from conftest import STAFF_TOTP, assert_accessible, make_user, sign_in_in_browser
 from imigrasi.appointments import onsite
 from imigrasi.appointments.actions import identity_of, new_booking_code, next_queue_number
 from imigrasi.appointments.models import Booking, BookingStatus, Counter, Pool, Slot
@@ -27,14 +26,6 @@ from imigrasi.catalog.models import Office, Service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
-    },
-    "resultTypes": ["violations"],
-}
-axe = Axe()
 
 RECORD_SPEECH_AND_VIBRATION = """
 window.__spoken = [];
@@ -60,15 +51,6 @@ Object.defineProperty(Navigator.prototype, "vibrate", {
   value: function (pattern) { window.__vibrated.push(pattern); return true; }
 });
 """
-
-
-def check(page: Any, where: str) -> None:
-    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
-    assert not violations, (
-        where,
-        page.url,
-        [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations],
-    )
 
 
 @pytest.fixture
@@ -140,37 +122,37 @@ def test_kiosk_registered_from_the_console_and_used_by_keyboard(
 
     page.goto(kiosk)
     assert "This device is not a registered kiosk" in page.inner_text("main")
-    check(page, "kiosk refused")
+    assert_accessible(page, "kiosk refused")
 
     # A supervisor registers this device on the console, then signs out.
     sign_in_in_browser(page, base, supervisor_here, STAFF_TOTP)
     page.goto(f"{base}/staff/antrean/")
-    check(page, "console, no counter yet")
+    assert_accessible(page, "console, no counter yet")
     page.click("text=Use this device as the kiosk")
     page.wait_for_load_state()
     assert "is now the kiosk of" in page.inner_text("main")
-    check(page, "console after registering the kiosk")
+    assert_accessible(page, "console after registering the kiosk")
     page.click("form[action='/accounts/logout/'] button")
     page.wait_for_load_state()
 
     # The start screen: three large choices, reached with the keyboard.
     page.goto(kiosk)
     assert page.locator("h1").inner_text() == "Take a queue ticket"
-    check(page, "kiosk start")
+    assert_accessible(page, "kiosk start")
     box = page.locator("a.imd-kiosk__choice").first.bounding_box()
     assert box is not None and box["height"] >= 48 and box["width"] >= 48
     focus_by_tab(page, "a[href$='/kode/']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/kode/")
     assert page.evaluate("document.activeElement.id") == "booking-code"  # ready for the scanner
-    check(page, "kiosk code screen")
+    assert_accessible(page, "kiosk code screen")
 
     # A wrong code first: a friendly message, focus can go straight back to the field.
     page.keyboard.type("ZZZZ9999")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert "We could not find this booking code" in page.inner_text("main")
-    check(page, "kiosk code error")
+    assert_accessible(page, "kiosk code error")
 
     page.fill("#booking-code", "")
     page.focus("#booking-code")
@@ -183,7 +165,7 @@ def test_kiosk_registered_from_the_console_and_used_by_keyboard(
         .get_attribute("src", timeout=1000)
         .startswith("data:image/png")
     )
-    check(page, "kiosk ticket")
+    assert_accessible(page, "kiosk ticket")
 
     # Back to the start with "Done"; a QR scanned there (typed by the scanner) checks in.
     focus_by_tab(page, "a.govuk-button[href*='/bahasa/']")
@@ -204,9 +186,9 @@ def test_kiosk_registered_from_the_console_and_used_by_keyboard(
         assert page.get_attribute("html", "lang") == language
         for path in ("", "langsung/", "prioritas/", "prioritas/elderly/"):
             page.goto(kiosk + path)
-            check(page, f"[{language}] kiosk {path or 'start'}")
+            assert_accessible(page, f"[{language}] kiosk {path or 'start'}")
         page.goto(f"{kiosk}prioritas/elderly/{passport.code}/")
-        check(page, f"[{language}] kiosk assistance")
+        assert_accessible(page, f"[{language}] kiosk assistance")
 
     # A priority ticket with the keyboard: tick the needs, get the ticket.
     page.focus("#need-wheelchair")
@@ -236,7 +218,7 @@ def test_kiosk_goes_back_to_the_start_after_inactivity(
     page.goto(f"{base}/antrean/kios/{office.code}/kode/")
     page.wait_for_selector("[data-kiosk-warning]:not([hidden])", timeout=5000)
     assert "goes back to the start" in page.inner_text("[data-kiosk-warning]")
-    check(page, "kiosk inactivity warning")
+    assert_accessible(page, "kiosk inactivity warning")
     page.wait_for_url(f"{base}/antrean/kios/{office.code}/", timeout=20000)
     assert page.get_attribute("html", "lang") == "id"  # the next person starts in Indonesian
 
@@ -261,14 +243,14 @@ def test_board_updates_live_with_flash_chime_and_indonesian_speech(
         sound.click()
         board.wait_for_selector("[data-board-sound]", state="hidden")
     assert board.locator("[data-board-sound-status]").inner_text() == "Sound is on."
-    check(board, "board")
+    assert_accessible(board, "board")
 
     officer_context = chromium.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
     try:
         use_english(officer_context, base)
         console = officer_context.new_page()
         console_at_counter(console, base, supervisor_here, "1")
-        check(console, "console with a counter")
+        assert_accessible(console, "console with a counter")
         console.click("text=Call next")
         console.wait_for_load_state()
         assert f"Called {first.number} to counter 1." in console.inner_text("main")
@@ -285,8 +267,8 @@ def test_board_updates_live_with_flash_chime_and_indonesian_speech(
             {"text": "Nomor antrean A nol nol satu, silakan ke loket satu", "lang": "id-ID"}
         ]
         assert "A-001" in board.inner_text("[data-board-calls]")
-        check(board, "board during a call")
-        check(console, "console with the current ticket")
+        assert_accessible(board, "board during a call")
+        assert_accessible(console, "console with the current ticket")
 
         # People who prefer less motion get a steady highlight, not a flashing one.
         board.emulate_media(reduced_motion="reduce")
@@ -321,7 +303,7 @@ def test_ticket_page_tells_the_holder_it_is_their_turn(
     phone.goto(f"{base}/antrean/tiket/{ticket.public_id}/")
     assert ticket.number in phone.inner_text("h1")
     assert "Your turn is near" in phone.inner_text("[data-ticket-alert]")  # nobody ahead
-    check(phone, "ticket page, waiting")
+    assert_accessible(phone, "ticket page, waiting")
 
     officer_context = chromium.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
     try:
@@ -341,7 +323,7 @@ def test_ticket_page_tells_the_holder_it_is_their_turn(
     assert phone.locator('[data-field="counter"]').inner_text() == "2"
     assert phone.locator('[data-row="ahead"]').is_hidden()
     assert phone.evaluate("window.__vibrated.length") == 1  # notifications were allowed
-    check(phone, "ticket page, called")
+    assert_accessible(phone, "ticket page, called")
 
 
 def test_kiosk_works_without_javascript_and_still_resets(

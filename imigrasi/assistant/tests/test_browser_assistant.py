@@ -8,33 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from conftest import STAFF_TOTP, sign_in_in_browser
+from conftest import STAFF_TOTP, assert_accessible, sign_in_in_browser
 from imigrasi.assistant.actions import answer_question
 from imigrasi.assistant.models import Conversation, KnowledgeEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
-    },
-    "resultTypes": ["violations"],
-}
-axe = Axe()
 QUESTION = "When are immigration offices open?"
 ANSWER = "Immigration offices are open Monday to Friday from 08:00 to 16:00."
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
-    assert not violations, (
-        page.url,
-        [(v["id"], v["nodes"][0]["target"], v["help"]) for v in violations],
-    )
 
 
 def tab_to(page: Any, selector: str, limit: int = 60) -> None:

@@ -13,15 +13,12 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from conftest import STAFF_TOTP, sign_in_in_browser
+from conftest import STAFF_TOTP, axe_violations, sign_in_in_browser
 from imigrasi.lib.mrz import make_td3
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
 # Not crawled, each for a reason:
 SKIP_PREFIXES = (
@@ -57,9 +54,6 @@ def pattern_of(path: str) -> str:
     return _VARIABLE_PARTS.sub("*", path)
 
 
-axe = Axe()
-
-
 def crawl(
     page: Any, base_url: str, starts: list[str], skip: tuple[str, ...] = ()
 ) -> dict[str, list[dict[str, Any]]]:
@@ -79,8 +73,7 @@ def crawl(
         assert response is not None and response.status < 500, f"{path}: {response}"
         if not response.headers.get("content-type", "").startswith("text/html"):
             continue  # a scan or a PDF receipt: a file, not a page
-        results = axe.run(page, options=AXE_OPTIONS)
-        violations = results.response["violations"]
+        violations = axe_violations(page)
         if violations:
             failures[path] = violations
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
@@ -178,7 +171,7 @@ def test_form_error_states_have_no_wcag_violations(live_server, browser_context,
             page.click("main button[type=submit]")
             page.wait_for_load_state()
             assert page.locator(".govuk-error-summary, .govuk-error-message").count() > 0, path
-            violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+            violations = axe_violations(page)
             if violations:
                 failures[f"[{language}] {path} (errors)"] = violations
     assert not failures, "WCAG violations:\n" + describe(failures)
