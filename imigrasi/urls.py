@@ -1,14 +1,15 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.urls import include, path
 
+from imigrasi.accounts.views import admin_login, admin_password_change
 from imigrasi.api import api
 from imigrasi.applications.views import status_check
 
-# The admin has no login form of its own: sign-in (with the mandatory second factor for staff)
-# always goes through the accounts flow.
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+# The admin has no login or password form of its own: sign-in (with the mandatory second
+# factor for staff) always goes through the accounts flow.
+admin.site.login = admin_login  # type: ignore[method-assign]
+admin.site.password_change = admin_password_change  # type: ignore[method-assign]
 admin.site.site_header = "Imigrasi Digital"
 # Roles are a field of the user, not Django groups: the group screens would only confuse.
 if admin.site.is_registered(Group):

@@ -26,6 +26,12 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("staff:home")
         return super().get_login_redirect_url(request)
 
+    def get_reauthentication_methods(self, user: Any) -> list[dict[str, Any]]:
+        """An account with a second factor confirms with it first: security changes need the
+        factor (imigrasi.accounts.middleware), so offering the password first is a detour."""
+        methods: list[dict[str, Any]] = super().get_reauthentication_methods(user)
+        return sorted(methods, key=lambda method: not method["id"].startswith("mfa_"))
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:

@@ -53,8 +53,6 @@ class StaffBearerToken(BearerToken):
         user = super().authenticate(request, token)
         if user is None or not user.is_staff_role:
             return None
-        if not request.api_token.second_factor:  # type: ignore[attr-defined]
-            return None
         return user
 
 

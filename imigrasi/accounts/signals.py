@@ -10,7 +10,6 @@ from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
 from imigrasi.accounts.models import User
-from imigrasi.accounts.second_factor import remember_second_factor
 from imigrasi.accounts.tokens import revoke_all_tokens
 from imigrasi.audit.recording import record_event
 
@@ -71,9 +70,8 @@ def on_email_confirmed(sender: Any, request: Any, email_address: Any, **kwargs: 
 def on_authenticator_added(
     sender: Any, request: Any, user: User, authenticator: Any, **kwargs: Any
 ) -> None:
-    if request is not None and authenticator.type != "recovery_codes":
-        # Enrolling required a valid code from the new device: that is a second factor.
-        remember_second_factor(request, user, authenticator)
+    # Enrolling is not a second-factor sign-in (imigrasi.accounts.second_factor): the session
+    # must still prove a factor before staff pages open.
     record_event(
         actor=user,
         action="account.second_factor_added",

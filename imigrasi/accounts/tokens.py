@@ -143,7 +143,8 @@ _token_lookup = LeanQuery(
 
 
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
-    """The active user behind a valid token, or None (expired, revoked, password changed)."""
+    """The active user behind a valid token, or None (expired, revoked, password changed, or
+    a staff account's token that was issued without a second factor)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     # Only the columns authentication needs: the user's encrypted profile fields are not
@@ -160,6 +161,8 @@ def user_for_token(token: str) -> tuple[User, ApiToken] | None:
         return None
     if not hmac.compare_digest(record.password_fingerprint, password_fingerprint(user)):
         return None
+    if user.is_staff_role and not record.second_factor:
+        return None  # issued before the account became staff: staff access needs the factor
     # Touch at most once a minute: the hot path stays a single indexed read.
     if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)

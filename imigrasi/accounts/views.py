@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -59,3 +63,25 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "can_admin": user.role == Role.ADMIN,
     }
     return render(request, "accounts/staff_home.html", context)
+
+
+def admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    """Replaces Django admin's own password form, which is never shown nor accepts a POST:
+    administrators sign in through the one sign-in flow (lockout, second factor). Signed-in
+    accounts that are not administrators are refused."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    target = target or reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(target, reverse("account_login"))
+    if not getattr(request.user, "is_staff", False):
+        raise PermissionDenied
+    return redirect(target)
+
+
+def admin_password_change(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    """The admin's password form would skip the account flow (re-authentication, audit)."""
+    return redirect("account_change_password")
