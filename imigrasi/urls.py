@@ -9,7 +9,7 @@ from imigrasi.applications.views import status_check
 # The admin has no login or password form of its own: sign-in (with the mandatory second
 # factor for staff) always goes through the accounts flow.
 admin.site.login = admin_login  # type: ignore[method-assign]
-admin.site.password_change = admin_password_change  # type: ignore[method-assign]
+admin.site.password_change = admin_password_change  # type: ignore[method-assign,assignment]
 admin.site.site_header = "Imigrasi Digital"
 # Roles are a field of the user, not Django groups: the group screens would only confuse.
 if admin.site.is_registered(Group):
