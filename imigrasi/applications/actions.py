@@ -62,23 +62,6 @@ from imigrasi.lib.workdays import add_working_days
 
 logger = logging.getLogger(__name__)
 
-PERSONAL_ANSWER_KEYS = frozenset(
-    {
-        "full_name",
-        "date_of_birth",
-        "nik",
-        "mrz",
-        "phone",
-        "address",
-        "place_of_birth",
-        "old_passport_number",
-        "police_report_number",
-        "sponsor_name",
-        "sponsor_nik",
-        "current_permit_number",
-    }
-)
-
 
 class ApplicationError(Exception):
     """A refusal the person can act on; ``code`` maps to a translated message in the views."""
@@ -268,7 +251,8 @@ def do_answer_question(application: Application, key: str, raw: Any, actor: User
             action="application.answered",
             obj=locked,
             subject_id=locked.account_id,
-            after={key: "[redacted]" if key in PERSONAL_ANSWER_KEYS else value},
+            # Which answer changed, never its value: every answer is about a person.
+            after={"fields": [key]},
         )
     application.refresh_from_db()
     application.person.refresh_from_db()

@@ -147,6 +147,19 @@ def test_answers_are_encrypted_and_the_wizard_moves_on(catalog, applicant):
     assert following is not None and following.key == first  # earlier questions still open
 
 
+def test_the_audit_log_records_which_answer_changed_never_its_value(catalog, applicant):
+    from imigrasi.audit.models import AuditEntry
+
+    application = started(applicant)
+    for key, value in [("place_of_birth", "Kota Surakarta"), ("citizenship_by", "birth")]:
+        application = answer(application, key, value, applicant)
+    entries = AuditEntry.objects.filter(action="application.answered").order_by("id")
+    assert [entry.after for entry in entries] == [
+        {"fields": ["place_of_birth"]},
+        {"fields": ["citizenship_by"]},
+    ]
+
+
 def test_a_sent_application_can_no_longer_be_changed(catalog, applicant):
     application = make("awaiting_payment", account=applicant.email)
     with pytest.raises(actions.ApplicationError) as caught:
