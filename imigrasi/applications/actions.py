@@ -423,17 +423,24 @@ def _open_billing_code(application: Application) -> BillingCode:
         status=BillingStatus.PENDING,
         expires_at=timezone.now() + dt.timedelta(minutes=settings.BILLING_CODE_TTL_MINUTES),
     )
-    enqueue_on_commit(tasks.issue_billing_code, billing.pk)
+    enqueue_on_commit(tasks.issue_billing_code, billing.pk, 0)
     return billing
 
 
-def do_issue_billing_code(billing: BillingCode) -> BillingCode:
-    """Ask the billing system for the code; if it is down the bill stays pending and is retried."""
+def do_issue_billing_code(billing: BillingCode, attempt: int = 0) -> BillingCode:
+    """Ask the billing system for the code; if it is down the bill stays pending and the next
+    attempt is scheduled. Runs in the task worker only. ``attempt`` is how many attempts the
+    caller knows of: it is claimed atomically, so one bill has one retry chain however many
+    copies of a job exist (a duplicate finds its attempt taken and stops)."""
     if billing.status != BillingStatus.PENDING:
         return billing
     from imigrasi.applications.payments import billing_client, callback_url
 
-    BillingCode.objects.filter(pk=billing.pk).update(attempts=F("attempts") + 1)
+    claimed = BillingCode.objects.filter(
+        pk=billing.pk, status=BillingStatus.PENDING, attempts=attempt
+    ).update(attempts=F("attempts") + 1)
+    if not claimed:
+        return billing
     expires_at = timezone.now() + dt.timedelta(minutes=settings.BILLING_CODE_TTL_MINUTES)
     try:
         bill = billing_client().create_bill(
@@ -451,6 +458,7 @@ def do_issue_billing_code(billing: BillingCode) -> BillingCode:
         enqueue_on_commit(
             tasks.issue_billing_code,
             billing.pk,
+            billing.attempts,
             run_after=timezone.now() + retry_delay(billing.attempts),
         )
         return billing
@@ -500,6 +508,13 @@ def do_expire_billing(billing: BillingCode) -> bool:
 
 
 def do_reissue_billing(application: Application, actor: User) -> Application:
+    # A code past its expiry whose timer has not run yet is closed first: the person asking
+    # for a new code saw it as expired (imigrasi.applications.status.billing_lapsed).
+    for lapsed in application.billing_codes.filter(
+        status=BillingStatus.ACTIVE, expires_at__lte=timezone.now()
+    ):
+        do_expire_billing(lapsed)
+    application.refresh_from_db()
     if application.status != Status.PAYMENT_EXPIRED:
         raise ApplicationError("billing_not_expired")
     with transaction.atomic():

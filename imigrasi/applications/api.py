@@ -27,13 +27,12 @@ from imigrasi.applications import actions
 from imigrasi.applications.messages import message_for
 from imigrasi.applications.models import Application, Person
 from imigrasi.applications.queries import (
-    STATUS_FIELDS,
     applications_of,
     get_own_application,
     get_own_application_status,
 )
 from imigrasi.applications.questions import applicable_questions
-from imigrasi.applications.status import public_status, refresh_billing, status_payload
+from imigrasi.applications.status import public_status, status_payload
 from imigrasi.applications.wizard import (
     context_for,
     current_documents,
@@ -215,8 +214,6 @@ def start(request: HttpRequest, payload: StartIn) -> Status[dict[str, Any]]:
 @router.get("/{number}", response=ApplicationOut, summary="One application")
 def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
     application = get_own_application(_user(request), number)
-    refresh_billing(application)
-    application.refresh_from_db()
     return _application_out(application)
 
 
@@ -354,8 +351,6 @@ def submit(request: HttpRequest, number: str, payload: SubmitIn) -> Status[Any]:
 @router.get("/{number}/status", response=StatusOut, summary="Status, next step, billing")
 def status(request: HttpRequest, number: str) -> dict[str, Any]:
     application = get_own_application_status(_user(request), number)
-    if refresh_billing(application):
-        application.refresh_from_db(fields=list(STATUS_FIELDS))
     return status_payload(application)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -11,41 +10,23 @@ from imigrasi.applications.models import Application, BillingCode, BillingStatus
 from imigrasi.applications.numbers import display_number
 from imigrasi.applications.workflow import STATUS_TEXT, Status
 
-# A pending bill is retried when someone looks at it, at most this often (the task queue also
-# retries it; this covers an embedded install whose worker is not running).
-_PENDING_RETRY_AFTER = timedelta(seconds=30)
 
-
-def refresh_billing(application: Application) -> bool:
-    """Expire past-due codes and retry pending ones, so a page never shows stale billing.
-
-    Returns whether anything changed (callers then reload the application). Only an
-    application waiting for payment can have an open code: others cost no query here.
-    """
-    if application.status != Status.AWAITING_PAYMENT:
-        return False
-    from imigrasi.applications.actions import do_expire_billing, do_issue_billing_code
-
-    changed = False
-    for billing in application.billing_codes.filter(
-        status__in=[BillingStatus.PENDING, BillingStatus.ACTIVE]
-    ):
-        if billing.status == BillingStatus.ACTIVE and billing.expires_at <= timezone.now():
-            changed = do_expire_billing(billing) or changed
-        elif (
-            billing.status == BillingStatus.PENDING
-            and timezone.now() - billing.requested_at > _PENDING_RETRY_AFTER
-        ):
-            do_issue_billing_code(billing)
-            changed = True
-    return changed
+def billing_lapsed(billing: BillingCode | None) -> bool:
+    """An active code past its expiry that the timer task has not closed yet. Reads derive
+    this instead of writing: a GET never writes and never calls the billing system (retries
+    of a pending bill run in the task worker only, one chain per bill)."""
+    return (
+        billing is not None
+        and billing.status == BillingStatus.ACTIVE
+        and billing.expires_at <= timezone.now()
+    )
 
 
 def _billing_payload(billing: BillingCode | None) -> dict[str, Any] | None:
     if billing is None:
         return None
     return {
-        "status": billing.status,
+        "status": BillingStatus.EXPIRED if billing_lapsed(billing) else billing.status,
         "code": billing.code,
         "amount": billing.amount,
         "expires_at": billing.expires_at.isoformat() if billing.code else None,

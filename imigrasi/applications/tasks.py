@@ -6,14 +6,14 @@ from django.tasks import task
 
 
 @task()
-def issue_billing_code(billing_id: int) -> str:
+def issue_billing_code(billing_id: int, attempt: int = 0) -> str:
     from imigrasi.applications.actions import do_issue_billing_code
     from imigrasi.applications.models import BillingCode
 
     billing = BillingCode.objects.filter(pk=billing_id).first()
     if billing is None:
         return "missing"
-    return do_issue_billing_code(billing).status
+    return do_issue_billing_code(billing, attempt).status
 
 
 @task()

@@ -37,7 +37,6 @@ from imigrasi.applications.forms import (
 from imigrasi.applications.messages import message_for
 from imigrasi.applications.models import MAX_PEOPLE_PER_ACCOUNT, Application, Person
 from imigrasi.applications.queries import (
-    STATUS_FIELDS,
     applications_of,
     get_document_for_user,
     get_own_application,
@@ -45,7 +44,7 @@ from imigrasi.applications.queries import (
     open_billing_code,
 )
 from imigrasi.applications.questions import QUESTIONS_BY_KEY
-from imigrasi.applications.status import public_status, refresh_billing, status_payload
+from imigrasi.applications.status import billing_lapsed, public_status, status_payload
 from imigrasi.applications.wizard import (
     context_for,
     current_documents,
@@ -282,10 +281,9 @@ def display_value(question: Any, ctx: Any) -> str:
 @require_GET
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     application = get_own_application(_user(request), number)
-    refresh_billing(application)
-    application.refresh_from_db()
     events = application.events.filter(visible_to_applicant=True).order_by("-id")
     request_ = application.information_requests.filter(answered_at__isnull=True).first()
+    billing = open_billing_code(application)
     from imigrasi.appointments.views_booking import active_visit
 
     return render(
@@ -294,7 +292,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "application": application,
             "text": STATUS_TEXT[application.status],
-            "billing": open_billing_code(application),
+            "billing": billing,
+            "billing_lapsed": billing_lapsed(billing),
             "events": events,
             "open_request": request_,
             "answer_form": AnswerRequestForm(),
@@ -310,8 +309,6 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 def status_json(request: HttpRequest, number: str) -> HttpResponse:
     """Polled by the application page; 304 until something changes (cheap for the server)."""
     application = get_own_application_status(_user(request), number)
-    if refresh_billing(application):
-        application.refresh_from_db(fields=list(STATUS_FIELDS))
     payload = status_payload(application)
     etag = '"' + hashlib.sha256(repr(sorted(payload.items())).encode()).hexdigest()[:16] + '"'
     if request.headers.get("If-None-Match") == etag:

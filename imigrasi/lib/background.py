@@ -5,9 +5,8 @@ current transaction (a transactional outbox): it commits with the data or vanish
 rollback, no job is lost if the process dies right after the commit, and the request commits
 once instead of twice. With any other backend the job is queued after the commit (a worker
 could otherwise start before the row exists). Delayed work (``run_after``) needs a backend
-that supports it (the database backend does); with one that does not, the delay-only job is
-skipped and the caller's lazy check (e.g. "is this billing code past its expiry?" on every
-read) covers it.
+that supports it (the database and RQ backends do); with one that does not (the immediate
+backend of the tests) the delayed job is skipped, and tests run it by calling the action.
 """
 
 from __future__ import annotations

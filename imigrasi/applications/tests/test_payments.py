@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from imigrasi.applications import actions
 from imigrasi.applications.models import BillingCode, BillingStatus, PaymentNotification
-from imigrasi.applications.status import refresh_billing
 from imigrasi.applications.tests.conftest import make
 from imigrasi.applications.workflow import Status
 from imigrasi.lib.billing import sign_callback
@@ -116,12 +115,116 @@ def test_a_billing_system_that_is_down_leaves_the_bill_pending_and_it_is_retried
     assert application.status == Status.AWAITING_PAYMENT  # sent, not lost, no 500
     assert billing.status == BillingStatus.PENDING and billing.attempts >= 1
     settings.PAYMENT_GATEWAY_URL = gateway["url"]
+    actions.do_issue_billing_code(billing, billing.attempts)  # the scheduled retry, in the worker
+    billing.refresh_from_db()
+    assert billing.status == BillingStatus.ACTIVE and billing.code
+
+
+def test_a_bill_has_one_retry_chain_however_many_copies_of_its_job_run(
+    catalog, applicant, gateway, settings, django_capture_on_commit_callbacks
+):
+    settings.PAYMENT_GATEWAY_URL = "http://127.0.0.1:9"
+    _application, billing = submitted(applicant, gateway, django_capture_on_commit_callbacks)
+    attempts = billing.attempts
+    settings.PAYMENT_GATEWAY_URL = gateway["url"]
+    stale_copy = attempts - 1  # a duplicate of a job whose attempt already ran
+    actions.do_issue_billing_code(billing, stale_copy)
+    billing.refresh_from_db()
+    assert billing.status == BillingStatus.PENDING and billing.attempts == attempts
+    actions.do_issue_billing_code(billing, attempts)
+    billing.refresh_from_db()
+    assert billing.status == BillingStatus.ACTIVE and billing.attempts == attempts + 1
+
+
+@pytest.fixture
+def silent_billing_system():
+    """Accepts connections, never answers: the worst kind of outage for a caller."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    server.setblocking(False)
+    yield server
+    server.close()
+
+
+def connections_received(server) -> int:
+    count = 0
+    while True:
+        try:
+            connection, _ = server.accept()
+        except BlockingIOError:
+            return count
+        connection.close()
+        count += 1
+
+
+def test_reading_the_status_never_calls_the_billing_system_nor_writes(
+    catalog,
+    applicant,
+    gateway,
+    client,
+    settings,
+    silent_billing_system,
+    django_capture_on_commit_callbacks,
+):
+    settings.PAYMENT_GATEWAY_URL = "http://127.0.0.1:9"
+    application, billing = submitted(applicant, gateway, django_capture_on_commit_callbacks)
+    port = silent_billing_system.getsockname()[1]
+    settings.PAYMENT_GATEWAY_URL = f"http://127.0.0.1:{port}"
     BillingCode.objects.filter(pk=billing.pk).update(
         requested_at=timezone.now() - dt.timedelta(minutes=5)
     )
-    refresh_billing(application)  # what the next page view (or the retry task) does
+    before = BillingCode.objects.values().get(pk=billing.pk)
+    client.force_login(applicant)
+    token = client.post(
+        "/api/v1/auth/token",
+        {"email": applicant.email, "password": "correct horse battery staple"},
+        content_type="application/json",
+    ).json()["token"]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    with django_capture_on_commit_callbacks() as scheduled:
+        for url in (
+            f"/permohonan/{application.number}/",
+            f"/permohonan/{application.number}/status.json",
+        ):
+            assert client.get(url).status_code == 200
+        for url in (
+            f"/api/v1/applications/{application.number}",
+            f"/api/v1/applications/{application.number}/status",
+        ):
+            assert client.get(url, **bearer).status_code == 200
+    assert scheduled == []
+    assert connections_received(silent_billing_system) == 0
+    assert BillingCode.objects.values().get(pk=billing.pk) == before
+
+
+def test_a_lapsed_code_reads_as_expired_before_its_timer_runs(
+    catalog, applicant, gateway, client, django_capture_on_commit_callbacks
+):
+    application, billing = submitted(applicant, gateway, django_capture_on_commit_callbacks)
+    BillingCode.objects.filter(pk=billing.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    client.force_login(applicant)
+    status = client.get(f"/permohonan/{application.number}/status.json").json()
+    assert status["billing"]["status"] == BillingStatus.EXPIRED
+    page = client.get(f"/permohonan/{application.number}/")
+    assert page.context["billing_lapsed"] is True
     billing.refresh_from_db()
-    assert billing.status == BillingStatus.ACTIVE and billing.code
+    assert billing.status == BillingStatus.ACTIVE  # the read changed nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/permohonan/{application.number}/tagihan-baru/")
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.AWAITING_PAYMENT
+    assert list(
+        application.billing_codes.order_by("requested_at").values_list("status", flat=True)
+    ) == [
+        BillingStatus.SUPERSEDED,
+        BillingStatus.ACTIVE,
+    ]
 
 
 def test_an_expired_code_is_reissued_without_re_entering_anything(
@@ -131,7 +234,8 @@ def test_an_expired_code_is_reissued_without_re_entering_anything(
     BillingCode.objects.filter(pk=billing.pk).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1)
     )
-    refresh_billing(application)
+    billing.refresh_from_db()
+    assert actions.do_expire_billing(billing)  # the timer task
     application.refresh_from_db()
     assert application.status == Status.PAYMENT_EXPIRED
     answers_before = dict(application.answers)
