@@ -1,9 +1,9 @@
 #!/usr/bin/env python
-"""`make run`'s process supervisor: the web server, the task worker and the payment simulator.
+"""`make run`'s processes: the web server, the task worker and the payment simulator.
 
-Three processes, one Ctrl+C. If any of them stops, the others are stopped too, so a broken
-start never leaves a half-working system behind. Production runs the same three commands under
-its own supervisor (systemd, Kubernetes): see docs/operations.md.
+One Ctrl+C stops them all. A child that crashes is restarted with backoff while the others keep
+running (imigrasi.lib.supervisor). Production runs the same commands under its own supervisor
+(systemd, Kubernetes): see docs/operations.md.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import argparse
 import json
 import os
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from imigrasi.lib.supervisor import Supervisor  # noqa: E402 - after the path is set
 
 
 def main() -> int:
@@ -70,44 +71,17 @@ def main() -> int:
             "imigrasi.wsgi:application",
         ],
     }
-    processes: dict[str, subprocess.Popen[bytes]] = {}
-    for name, command in commands.items():
-        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+    supervisor = Supervisor(commands, cwd=ROOT, env=env)
+    signal.signal(signal.SIGINT, lambda *_: supervisor.stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: supervisor.stopping.set())
     print(
         f"\nImigrasi Digital: http://{args.host}:{args.port}\n"
         f"Payment simulator (pay billing codes by hand): http://127.0.0.1:{payment_port}\n"
         "Ctrl+C stops everything.\n",
         flush=True,
     )
-
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
-    while not stopping:
-        for name, process in processes.items():
-            if process.poll() is not None:
-                print(
-                    f"{name} stopped (exit {process.returncode}); stopping the others",
-                    file=sys.stderr,
-                )
-                exit_code = process.returncode or 1
-                stopping = True
-        time.sleep(0.5)
-    for process in processes.values():
-        if process.poll() is None:
-            process.terminate()
-    for process in processes.values():
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    return exit_code
+    supervisor.run()
+    return 0
 
 
 if __name__ == "__main__":
