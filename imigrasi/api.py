@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -106,6 +107,21 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             request, {"detail": _("Too many requests. Wait a minute and try again.")}, status=429
         )
     return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": _(
+                "The upload could not be read. Send it as multipart/form-data with the "
+                "file in the field 'file'."
+            ),
+            "errors": [{"field": "file", "code": "unreadable", "message": _("Choose a file.")}],
+        },
+        status=400,
+    )
 
 
 @api.exception_handler(Exception)

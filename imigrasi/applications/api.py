@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -68,12 +69,14 @@ class StartIn(Schema):
         json_schema_extra={
             "examples": [
                 {"service": "paspor-baru-dewasa", "relationship": "self"},
-                {"service": "paspor-anak", "person_id": "…uuid…"},
+                {"service": "paspor-anak", "person_id": "0b6f8e52-5d0c-4f4e-9a51-2f1c3f6f7a10"},
             ]
         }
     )
     service: str = Field(max_length=60)
-    person_id: str | None = Field(default=None, description="One of the account's people")
+    person_id: uuid.UUID | None = Field(
+        default=None, description="One of the account's people (their id, a UUID)"
+    )
     relationship: str = Field(
         default="self", description="For a new person: self, spouse, child, parent, sibling, other"
     )

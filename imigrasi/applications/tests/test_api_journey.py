@@ -219,3 +219,35 @@ def test_other_people_cannot_see_or_touch_the_application(live, applicant, other
     anonymous = httpx.get(f"{live.url}/api/v1/applications/{number}")
     assert anonymous.status_code == 401
     make_user("x@example.id")  # the database stays usable after the checks
+
+
+def test_a_person_id_that_is_not_a_uuid_is_named_in_a_422(catalog, applicant):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(applicant)
+    response = client.post(
+        "/api/v1/applications",
+        {"service": "paspor-baru-dewasa", "person_id": "bukan-uuid"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["person_id"]
+
+
+def test_a_multipart_upload_without_a_boundary_is_a_clear_400(catalog, applicant):
+    from django.test import Client
+
+    from imigrasi.applications.tests.conftest import make
+
+    application = make("draft", account=applicant.email)
+    client = Client(raise_request_exception=False)
+    client.force_login(applicant)
+    response = client.post(
+        f"/api/v1/applications/{application.number}/documents/ektp",
+        b"--x\r\nnot really multipart",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "file"
+    assert application.documents.count() == 0
