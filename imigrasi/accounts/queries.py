@@ -2,14 +2,58 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from imigrasi.accounts.models import User
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from imigrasi.accounts.models import Role, User
 from imigrasi.audit.models import AuditEntry
+from imigrasi.catalog.models import Office
+
+# Why staff opened someone's data, by the prefix of the recorded purpose.
+_PURPOSES = {
+    "back office": gettext_lazy("Processing your application"),
+    "help desk": gettext_lazy("Answering your question at the help desk"),
+    "admin": gettext_lazy("Administering your account"),
+}
 
 
-def personal_data_reads_about(user: User, limit: int = 10) -> QuerySet[AuditEntry]:
-    """Who opened this person's data (UU PDP: the right to know how one's data is used)."""
-    return AuditEntry.objects.filter(subject_id=user.pk, action="personal_data.read").order_by(
-        "-id"
-    )[:limit]
+@dataclass(frozen=True)
+class DataRead:
+    at: dt.datetime
+    who: str
+    why: str
+
+
+def _who(label: str, offices: dict[int, str]) -> str:
+    parts = label.split(":")
+    role = parts[2] if len(parts) > 2 and parts[0] == "user" else ""
+    role_name = str(Role(role).label) if role in Role.values else _("A staff member")
+    office = offices.get(int(parts[3])) if len(parts) > 3 and parts[3].isdigit() else None
+    return f"{role_name}, {office}" if office else role_name
+
+
+def personal_data_reads_about(user: User, limit: int = 10) -> list[DataRead]:
+    """Who opened this person's data, as role and office (UU PDP: the right to know how one's
+    data is used; staff names are not shown, their office is accountable)."""
+    entries = list(
+        AuditEntry.objects.filter(subject_id=user.pk, action="personal_data.read")
+        .exclude(actor_id=user.pk)
+        .order_by("-id")[:limit]
+    )
+    office_ids = {
+        int(parts[3])
+        for parts in (entry.actor_label.split(":") for entry in entries)
+        if len(parts) > 3 and parts[3].isdigit()
+    }
+    offices = dict(Office.objects.filter(pk__in=office_ids).values_list("pk", "name"))
+    return [
+        DataRead(
+            at=entry.created_at,
+            who=_who(entry.actor_label, offices),
+            why=str(_PURPOSES.get(entry.reason.split(":")[0], entry.reason)),
+        )
+        for entry in entries
+    ]

@@ -31,28 +31,44 @@ def applications_of(account: User) -> QuerySet[Application]:
     return _base().filter(account=account).order_by("-created_at")
 
 
-def get_application_for_user(user: Any, number: str, *, purpose: str = "") -> Application:
+def _find(user: Any, number: str) -> Application:
     normalised = normalise_application_number(number)
     if normalised is None or not getattr(user, "is_authenticated", False):
         raise Http404
     application = _base().filter(number=normalised).first()
     if application is None:
         raise Http404
-    if application.account_id == user.pk:
-        return application
-    if (
+    return application
+
+
+def _office_may_open(user: Any, application: Application) -> bool:
+    return (
         user.role in OFFICE_BOUND_ROLES
         and user.office_id is not None
         and application.office_id == user.office_id
         and application.status != Status.DRAFT
-    ):
-        record_personal_data_access(
-            actor=user,
-            subject=application.account,
-            fields=["application", "person", "documents"],
-            purpose=purpose or "back office: application opened",
-            obj=application,
-        )
+    )
+
+
+def _record_office_read(user: Any, application: Application, purpose: str) -> None:
+    record_personal_data_access(
+        actor=user,
+        subject=application.account,
+        fields=["application", "person", "documents"],
+        purpose=purpose or "back office: application opened",
+        obj=application,
+    )
+
+
+def get_application_for_user(user: Any, number: str, *, purpose: str = "") -> Application:
+    """The owner's, or (audited) an office member's; anything else is a 404. The read is
+    recorded only once access is decided, so a refused attempt never shows up in the
+    person's "who has seen my data" list."""
+    application = _find(user, number)
+    if application.account_id == user.pk:
+        return application
+    if _office_may_open(user, application):
+        _record_office_read(user, application, purpose)
         return application
     raise Http404
 
@@ -78,17 +94,22 @@ def get_own_application_status(user: Any, number: str) -> Application:
 
 def get_own_application(user: Any, number: str) -> Application:
     """For the applicant's own pages and actions: office staff are not owners."""
-    application = get_application_for_user(user, number)
+    application = _find(user, number)
     if application.account_id != user.pk:
         raise Http404
     return application
 
 
 def get_document_for_user(user: Any, number: str, document_id: str) -> Document:
-    application = get_application_for_user(user, number, purpose="back office: document viewed")
+    application = _find(user, number)
+    owner = application.account_id == user.pk
+    if not owner and not _office_may_open(user, application):
+        raise Http404
     document = application.documents.filter(public_id=document_id).first()
     if document is None:
         raise Http404
+    if not owner:
+        _record_office_read(user, application, "back office: document viewed")
     return document
 
 

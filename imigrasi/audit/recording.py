@@ -48,9 +48,14 @@ def reset_request_context(token: contextvars.Token[RequestContext]) -> None:
 
 
 def actor_label(actor: Any) -> str:
+    """``user:<id>:<role>`` plus ``:<office id>`` for office staff: the role and office at the
+    time of the event, which is what a person is shown ("an officer of Kanim Denpasar")."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "anonymous"
     role = getattr(actor, "role", "")
+    office_id = getattr(actor, "office_id", None)
+    if role and office_id:
+        return f"user:{actor.pk}:{role}:{office_id}"
     return f"user:{actor.pk}:{role}" if role else f"user:{actor.pk}"
 
 
