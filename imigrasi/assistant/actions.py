@@ -302,14 +302,14 @@ def conversation_for(conversation_id: str, account: Any) -> Conversation | None:
     return found
 
 
-def record_vote(message_id: int, conversation_id: str, helpful: bool) -> bool:
-    """A "was this helpful?" vote, accepted only with the message's own conversation id."""
-    try:
-        key = uuid.UUID(str(conversation_id))
-    except ValueError:
+def record_vote(message_id: int, conversation_id: str, helpful: bool, account: Any) -> bool:
+    """A "was this helpful?" vote, accepted only with the message's own conversation id and
+    from whoever may read that conversation (an account's conversation by that account)."""
+    conversation = conversation_for(conversation_id, account)
+    if conversation is None:
         return False
     return bool(
         Message.objects.filter(
-            pk=message_id, conversation__public_id=key, role=Role.ASSISTANT
+            pk=message_id, conversation=conversation, role=Role.ASSISTANT
         ).update(helpful=helpful)
     )

@@ -80,7 +80,10 @@ def ask(request: HttpRequest, payload: AskIn) -> Any:
 
 @router.post("/messages/{message_id}/vote", response=VoteOut, summary="Was this answer helpful?")
 def vote(request: HttpRequest, message_id: int, payload: VoteIn) -> Any:
-    return {"recorded": record_vote(message_id, payload.conversation_id, payload.helpful)}
+    account = request.auth  # type: ignore[attr-defined]
+    return {
+        "recorded": record_vote(message_id, payload.conversation_id, payload.helpful, account)
+    }
 
 
 class StaffMessageOut(Schema):

@@ -191,7 +191,8 @@ def vote(request: HttpRequest) -> HttpResponse:
     conversation = conversation_of(request)
     if form.is_valid() and conversation is not None:
         message_id = form.cleaned_data["message"]
-        if record_vote(message_id, str(conversation.public_id), form.cleaned_data["helpful"]):
+        helpful = form.cleaned_data["helpful"]
+        if record_vote(message_id, str(conversation.public_id), helpful, request.user):
             messages.success(request, _("Thank you. Your answer helps us improve the assistant."))
             return redirect(f"{reverse('assistant:chat')}#message-{message_id}")
     messages.error(request, _("We could not record your answer. Try again."))

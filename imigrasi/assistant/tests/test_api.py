@@ -132,6 +132,20 @@ def test_votes_need_the_conversation_id(client: Client, knowledge: Any) -> None:
     assert Message.objects.get(pk=data["message_id"]).helpful is False
 
 
+def test_an_account_cannot_vote_on_another_accounts_answers(
+    client: Client, knowledge: Any, applicant: Any, other_applicant: Any
+) -> None:
+    mine = ask(client, {"question": "Jam buka kantor imigrasi?"}, **bearer(applicant)).json()
+    url = f"/api/v1/assistant/messages/{mine['message_id']}/vote"
+    body = {"conversation_id": mine["conversation_id"], "helpful": False}
+    for headers in (bearer(other_applicant), {}):  # another account, or anonymous
+        response = client.post(url, body, content_type="application/json", **headers)
+        assert response.json() == {"recorded": False}
+    assert Message.objects.get(pk=mine["message_id"]).helpful is None
+    response = client.post(url, body, content_type="application/json", **bearer(applicant))
+    assert response.json() == {"recorded": True}
+
+
 def test_questions_are_rate_limited_per_address(
     client: Client, knowledge: Any, settings: Any
 ) -> None:
