@@ -103,9 +103,13 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 429:
-        return api.create_response(
+        response = api.create_response(
             request, {"detail": _("Too many requests. Wait a minute and try again.")}, status=429
         )
+        wait = getattr(exc, "wait", None)  # ninja's throttles know the wait
+        if wait:
+            response["Retry-After"] = str(int(wait))
+        return response
     return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
 
 

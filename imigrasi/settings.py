@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Never-cache for signed-in answers, Retry-After on every 429 (wraps everything below).
+    "imigrasi.security.middleware.ResponseHeadersMiddleware",
     # Answers booking requests for a slot known to be full before the rest of the stack.
     "imigrasi.appointments.sold_out.SoldOutAnswerMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -69,6 +69,9 @@ class Message(Schema):
     detail: str
 
 
+# The per-account window of ACCOUNT_RATE_LIMITS["login_failed"] (5 failures per 900 s).
+LOCKOUT_SECONDS = 900
+
 TOKEN_ERRORS = {
     "invalid_credentials": (401, lambda: _("Email address or password is not correct.")),
     "email_unverified": (
@@ -110,11 +113,15 @@ def user_out(user: User) -> dict[str, Any]:
     response={200: TokenOut, 401: Message, 403: Message, 429: Message},
     summary="Exchange email and password (and a TOTP code for staff) for a bearer token",
 )
-def create_token(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, Any]]:
+def create_token(
+    request: HttpRequest, payload: TokenRequest, response: HttpResponse
+) -> Status[dict[str, Any]]:
     try:
         issued = issue_token(request, payload.email, payload.password, payload.code)
     except TokenError as exc:
         status, message = TOKEN_ERRORS[exc.code]
+        if exc.code == "locked":
+            response["Retry-After"] = str(LOCKOUT_SECONDS)
         return Status(status, {"detail": message()})
     return Status(
         200,

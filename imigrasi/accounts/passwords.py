@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 MAX_PASSWORD_LENGTH = 128
 
+# The service's name (letters only): a password containing it is refused outright.
+SERVICE_NAMES = ("imigrasidigital", "imigrasi", "immigration")
 # Words an attacker tries first against this particular service.
-CONTEXT_WORDS = ("imigrasi", "immigration", "paspor", "passport", "indonesia", "mpaspor")
+CONTEXT_WORDS = (*SERVICE_NAMES, "digital", "paspor", "passport", "indonesia", "mpaspor")
 
 
 class MaximumLengthValidator:
@@ -31,21 +33,25 @@ class MaximumLengthValidator:
 
 
 class ContextWordValidator:
-    """Refuse passwords that are mostly the service's name or the account's own email."""
+    """Refuse passwords containing the service's name, and those that are mostly other
+    context words (passport, Indonesia…) or the account's own email, padded with digits and
+    symbols ("Paspor-Indonesia-2026!")."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        lowered = password.lower()
+        letters = re.sub(r"[^a-z]", "", password.lower())
         words = list(CONTEXT_WORDS)
         email = getattr(user, "email", "") or ""
-        local_part = email.split("@")[0].lower()
+        local_part = re.sub(r"[^a-z]", "", email.split("@")[0].lower())
         if len(local_part) >= 4:
             words.append(local_part)
-        for word in words:
-            if word in lowered and len(lowered.replace(word, "")) < 8:
-                raise ValidationError(
-                    _("Your password is too close to the name of this service or your email."),
-                    code="password_context",
-                )
+        rest = letters
+        for word in sorted(words, key=len, reverse=True):
+            rest = rest.replace(word, "")
+        if any(name in letters for name in SERVICE_NAMES) or (rest != letters and len(rest) < 8):
+            raise ValidationError(
+                _("Your password is too close to the name of this service or your email."),
+                code="password_context",
+            )
 
     def get_help_text(self) -> str:
         return _("Do not build your password from the name of this service or your email.")

@@ -485,11 +485,14 @@ public_router = Router()
     response={200: dict[str, str], 404: ErrorOut, 422: ValidationOut, 429: ErrorOut},
     summary="Public status by application number and date of birth",
 )
-def status_check(request: HttpRequest, payload: StatusCheckIn) -> Status[Any]:
+def status_check(
+    request: HttpRequest, payload: StatusCheckIn, response: HttpResponse
+) -> Status[Any]:
     from imigrasi.applications.forms import StatusCheckForm
 
-    allowed, _retry = allow(f"status-check:{client_ip(request)}", _rate())
+    allowed, retry = allow(f"status-check:{client_ip(request)}", _rate())
     if not allowed:
+        response["Retry-After"] = str(retry)
         return Status(
             429,
             {

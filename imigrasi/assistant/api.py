@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -56,9 +56,10 @@ class VoteOut(Schema):
     recorded: bool
 
 
-def _limited(request: HttpRequest) -> bool:
-    allowed, _retry = allow(f"assistant:{client_ip(request)}", settings.ASSISTANT_RATE)
-    return not allowed
+def _retry_after(request: HttpRequest) -> int | None:
+    """Seconds until this address may ask again, or None when it may ask now."""
+    allowed, retry = allow(f"assistant:{client_ip(request)}", settings.ASSISTANT_RATE)
+    return None if allowed else retry
 
 
 @router.post(
@@ -66,8 +67,10 @@ def _limited(request: HttpRequest) -> bool:
     response={200: AskOut, 429: RateOut},
     summary="Ask the assistant (answers cite our pages; personal questions need sign-in)",
 )
-def ask(request: HttpRequest, payload: AskIn) -> Any:
-    if _limited(request):
+def ask(request: HttpRequest, payload: AskIn, response: HttpResponse) -> Any:
+    retry = _retry_after(request)
+    if retry is not None:
+        response["Retry-After"] = str(retry)
         return Status(429, {"detail": _("Too many questions. Wait a minute and try again.")})
     reply = answer_question(
         payload.question,
@@ -81,9 +84,7 @@ def ask(request: HttpRequest, payload: AskIn) -> Any:
 @router.post("/messages/{message_id}/vote", response=VoteOut, summary="Was this answer helpful?")
 def vote(request: HttpRequest, message_id: int, payload: VoteIn) -> Any:
     account = request.auth  # type: ignore[attr-defined]
-    return {
-        "recorded": record_vote(message_id, payload.conversation_id, payload.helpful, account)
-    }
+    return {"recorded": record_vote(message_id, payload.conversation_id, payload.helpful, account)}
 
 
 class StaffMessageOut(Schema):

@@ -59,6 +59,9 @@ def test_the_verification_email_is_in_indonesian_by_default(client):
         ("aaaaaaaaaaaaaaaa", "karakter berulang"),
         ("1234567890123456", "karakter berulang"),
         ("imigrasi1234567", "nama layanan"),
+        ("ImigrasiDigital2026!", "nama layanan"),  # the service's name, padded
+        ("kucing Imigrasi melompat", "nama layanan"),  # the service's name anywhere
+        ("Paspor-Indonesia-2026!", "nama layanan"),  # context words padded with digits
     ],
 )
 def test_weak_passwords_are_refused_with_the_field_named(client, password, message):
@@ -69,6 +72,14 @@ def test_weak_passwords_are_refused_with_the_field_named(client, password, messa
     assert "password1" in errors
     assert message in " ".join(errors["password1"]).lower()
     assert not User.objects.filter(email=GOOD["email"]).exists()
+
+
+def test_a_passphrase_that_mentions_a_passport_among_other_words_is_accepted(client):
+    data = GOOD | {
+        "password1": "paspor biru kucing oranye melompat",
+        "password2": "paspor biru kucing oranye melompat",
+    }
+    assert client.post(reverse("account_signup"), data).status_code == 302
 
 
 def test_long_passphrases_without_symbols_are_accepted(client):

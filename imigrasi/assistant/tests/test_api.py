@@ -154,6 +154,7 @@ def test_questions_are_rate_limited_per_address(
     assert ask(client, {"question": "Jam buka kantor?"}).status_code == 200
     limited = ask(client, {"question": "Jam buka kantor?"})
     assert limited.status_code == 429 and limited.json()["detail"]
+    assert 1 <= int(limited["Retry-After"]) <= 60
 
 
 def test_staff_replies_reach_the_holder_of_the_conversation_only(
