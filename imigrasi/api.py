@@ -3,7 +3,8 @@
 Errors always have the same translated shape, so the mobile app can show them next to fields::
 
     422 {"detail": "...", "errors": [{"field": "email", "code": "missing", "message": "..."}]}
-    401/403/404/429 {"detail": "..."}
+    404 {"detail": "...", "code": "not_found"}
+    401/403/429 {"detail": "..."}
 """
 
 from __future__ import annotations
@@ -97,7 +98,9 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+    return api.create_response(
+        request, {"detail": _("Not found."), "code": "not_found"}, status=404
+    )
 
 
 @api.exception_handler(HttpError)

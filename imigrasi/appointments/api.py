@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Schema, Status
@@ -463,6 +463,26 @@ def _own(user: User, code: str) -> Booking:
     )
 
 
+@router.post(
+    "/waitlist",
+    response={201: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Be told by email when a place frees at an office (on a date, or any)",
+)
+def waitlist(request: HttpRequest, payload: WaitlistIn) -> Any:
+    office = config.office_by_code(payload.office)
+    service = config.service_by_code(payload.service)
+    if office is None or service is None:
+        return Status(404, {"detail": _("Not found."), "code": "not_found"})
+    try:
+        actions.do_join_waitlist(_user(request), office, service, payload.date)
+    except BookingError as exc:
+        return Status(409, {"detail": message_for(exc), "code": exc.code})
+    return Status(
+        201, {"detail": _("We will email you when a place frees up."), "code": "waitlisted"}
+    )
+
+
+# Routes with a booking code come last: "/{code}" would otherwise answer "/waitlist".
 @router.get("", response=list[BookingOut], summary="The account's bookings")
 def my_bookings(request: HttpRequest) -> list[dict[str, Any]]:
     return [booking_out(b) for b in bookings_of(_user(request))]
@@ -526,29 +546,10 @@ def reschedule(request: HttpRequest, code: str, payload: RescheduleIn) -> Any:
 def booking_pdf(request: HttpRequest, code: str) -> HttpResponse:
     booking = _own(_user(request), code)
     if booking.status not in {"confirmed", "checked_in", "completed"}:
-        return HttpResponse(status=404)
+        raise Http404
     response = HttpResponse(render_booking_pdf(booking), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="kunjungan-{booking.code}.pdf"'
     return response
-
-
-@router.post(
-    "/waitlist",
-    response={201: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    summary="Be told by email when a place frees at an office (on a date, or any)",
-)
-def waitlist(request: HttpRequest, payload: WaitlistIn) -> Any:
-    office = config.office_by_code(payload.office)
-    service = config.service_by_code(payload.service)
-    if office is None or service is None:
-        return Status(404, {"detail": _("Not found."), "code": "not_found"})
-    try:
-        actions.do_join_waitlist(_user(request), office, service, payload.date)
-    except BookingError as exc:
-        return Status(409, {"detail": message_for(exc), "code": exc.code})
-    return Status(
-        201, {"detail": _("We will email you when a place frees up."), "code": "waitlisted"}
-    )
 
 
 # --- public queue feeds (no personal data) ---------------------------------------------------

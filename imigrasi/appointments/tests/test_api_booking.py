@@ -260,3 +260,33 @@ def test_next_available_across_offices(booking_office: Any, applicant: Any, clie
     assert rows[0]["office"] == "kanim-bandung"
     assert [r["distance_km"] for r in rows] == sorted(r["distance_km"] for r in rows)
     assert all(r["slot"]["free"] > 0 for r in rows)
+
+
+def test_joining_the_waitlist_through_the_api(
+    booking_office: Any, passport: Any, applicant: Any, client: Client
+) -> None:
+    from imigrasi.appointments.models import WaitlistEntry
+
+    response = client.post(
+        "/api/v1/bookings/waitlist",
+        {"office": booking_office.code, "service": passport.code},
+        content_type="application/json",
+        **bearer(applicant),
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["code"] == "waitlisted"
+    assert WaitlistEntry.objects.filter(account=applicant, office=booking_office).exists()
+    unknown = client.post(
+        "/api/v1/bookings/waitlist",
+        {"office": "kanim-atlantis", "service": passport.code},
+        content_type="application/json",
+        **bearer(applicant),
+    )
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+
+
+def test_every_api_404_carries_the_documented_code(applicant: Any, client: Client) -> None:
+    for url in ("/api/v1/bookings/TIDAKADA", "/api/v1/bookings/TIDAKADA/pdf"):
+        response = client.get(url, **bearer(applicant))
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Tidak ditemukan.", "code": "not_found"}
