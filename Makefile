@@ -12,11 +12,11 @@ PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
 
-.PHONY: help venv setup run serve test lint typecheck test-sqlite test-postgres test-browser messages bench clean eval-assistant
+.PHONY: help venv setup run serve test lint typecheck audit test-sqlite test-fuzz test-postgres test-browser messages bench clean eval-assistant
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve http://$(HOST):$(PORT)"
-	@echo "make test   - lint, types, migrations check, SQLite suite (+ PostgreSQL and browser suites when available; required when CI=true)"
+	@echo "make test   - lint, types, dependency audit, migrations check, SQLite suite, API fuzzing (+ PostgreSQL and browser suites when available; required when CI=true)"
 	@echo "make messages - refresh translation catalogues after changing strings"
 	@echo "make eval-assistant - score the assistant on its labelled questions"
 
@@ -46,12 +46,20 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy
 
-test: venv lint typecheck test-sqlite test-postgres test-browser
+test: venv lint typecheck audit test-sqlite test-fuzz test-postgres test-browser
 	@echo "make test: all suites passed"
+
+# Known vulnerabilities in the pinned dependency set (PyPI's advisory data, via pip-audit).
+audit: venv
+	@scripts/run-suite audit
 
 test-sqlite: venv
 	$(PY) manage.py makemigrations --check --dry-run -v1
-	$(VENV)/bin/pytest -n 2 -m "not postgres and not browser"
+	$(VENV)/bin/pytest -n 2 -m "not postgres and not browser and not fuzz"
+
+# schemathesis over the whole OpenAPI against a live server (FUZZ_EXAMPLES per operation).
+test-fuzz: venv
+	$(VENV)/bin/pytest -n 2 -m fuzz
 
 test-postgres: venv
 	@scripts/run-suite postgres

@@ -27,10 +27,27 @@ from imigrasi.appointments.api import router as bookings_router
 from imigrasi.assistant.api import router as assistant_router
 from imigrasi.catalog.api import router as catalog_router
 from imigrasi.catalog.api import services_router
+from imigrasi.lib.api_errors import complete_error_responses
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class ImigrasiAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        return complete_error_responses(schema, optional_auth=OPTIONAL_AUTH_OPERATIONS)
+
+
+# Served to everyone, answered more fully when signed in; a bad token is still a 401.
+OPTIONAL_AUTH_OPERATIONS = frozenset(
+    {
+        "imigrasi_assistant_api_ask",
+        "imigrasi_assistant_api_vote",
+        "imigrasi_assistant_api_replies",
+    }
+)
+
+api = ImigrasiAPI(
     title="Imigrasi Digital API",
     version="1",
     description=(
@@ -105,6 +122,17 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # ninja could not parse the body (not JSON, not UTF-8): say so in our shape.
+        message = _("The request body is not valid JSON.")
+        return api.create_response(
+            request,
+            {
+                "detail": message,
+                "errors": [{"field": "__body__", "code": "json_invalid", "message": message}],
+            },
+            status=400,
+        )
     if exc.status_code == 429:
         response = api.create_response(
             request, {"detail": _("Too many requests. Wait a minute and try again.")}, status=429

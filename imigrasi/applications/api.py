@@ -43,25 +43,10 @@ from imigrasi.applications.wizard import (
     required_documents,
 )
 from imigrasi.catalog.models import Service
+from imigrasi.lib.api_errors import ErrorOut, ValidationOut
 from imigrasi.lib.ratelimit import allow, client_ip
 
 router = Router(auth=user_auth)
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str = ""
-
-
-class FieldError(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class ValidationOut(Schema):
-    detail: str
-    errors: list[FieldError]
 
 
 class StartIn(Schema):

@@ -40,15 +40,11 @@ from imigrasi.appointments.queries import (
 )
 from imigrasi.catalog.models import Office, Service
 from imigrasi.lib.admission import Busy, gate
+from imigrasi.lib.api_errors import ErrorOut
 from imigrasi.lib.ratelimit import allow
 
 router = Router(auth=user_auth)
 public_router = Router()
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str = ""
 
 
 class SlotOut(Schema):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from imigrasi.accounts.api_auth import optional_user
 from imigrasi.assistant.actions import answer_question, conversation_for, record_vote
@@ -49,7 +49,7 @@ class RateOut(Schema):
 
 class VoteIn(Schema):
     conversation_id: str = Field(max_length=64)
-    helpful: bool
+    helpful: StrictBool
 
 
 class VoteOut(Schema):

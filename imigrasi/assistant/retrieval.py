@@ -154,7 +154,7 @@ class Index:
             cosine = dot / (norm * other_norm)
             if cosine > similarity[number]:
                 similarity[number] = cosine
-        top_bm25 = max(bm25) or 1.0
+        top_bm25 = max(bm25, default=0.0) or 1.0  # an empty index (nothing loaded yet)
         ranked = []
         for number in range(self.n):
             coverage = covered[number] / query_mass if query_mass else 0.0
