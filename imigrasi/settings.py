@@ -16,7 +16,16 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from imigrasi.lib.devsecrets import load_or_create_dev_secrets
-from imigrasi.lib.env import READ_VARIABLES, env_bool, env_float, env_int, env_list, env_str
+from imigrasi.lib.env import (
+    READ_VARIABLES,
+    SECRET_VARIABLES,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -28,14 +37,14 @@ DEBUG = env_bool("DEBUG", False)
 
 _dev_secrets: dict[str, str] = {} if PRODUCTION else load_or_create_dev_secrets(VAR_DIR)
 
-SECRET_KEY = env_str("SECRET_KEY", _dev_secrets.get("secret_key", ""))
+SECRET_KEY = env_secret("SECRET_KEY", _dev_secrets.get("secret_key", ""))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Field encryption key ring: "key_id:base64key,..." — the first key encrypts, all keys decrypt.
-FIELD_ENCRYPTION_KEYS = env_str("FIELD_ENCRYPTION_KEYS", _dev_secrets.get("field_keys", ""))
+FIELD_ENCRYPTION_KEYS = env_secret("FIELD_ENCRYPTION_KEYS", _dev_secrets.get("field_keys", ""))
 # Separate key for blind indexes (keyed HMAC over normalised NIK, passport numbers...).
-BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY", _dev_secrets.get("blind_index_key", ""))
+BLIND_INDEX_KEY = env_secret("BLIND_INDEX_KEY", _dev_secrets.get("blind_index_key", ""))
 
 # --- Applications ---------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -271,7 +280,7 @@ if DOCUMENTS_S3_BUCKET:
             "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL", "") or None,
             "region_name": env_str("DOCUMENTS_S3_REGION", "ap-southeast-3"),
             "access_key": env_str("DOCUMENTS_S3_ACCESS_KEY", "") or None,
-            "secret_key": env_str("DOCUMENTS_S3_SECRET_KEY", "") or None,
+            "secret_key": env_secret("DOCUMENTS_S3_SECRET_KEY", "") or None,
             "default_acl": "private",
             "file_overwrite": False,
             "querystring_auth": True,
@@ -293,7 +302,7 @@ if MAIL_BACKEND == "smtp":
         "host": env_str("SMTP_HOST", "localhost"),
         "port": env_int("SMTP_PORT", 587),
         "username": env_str("SMTP_USERNAME", ""),
-        "password": env_str("SMTP_PASSWORD", ""),
+        "password": env_secret("SMTP_PASSWORD", ""),
         "use_tls": env_bool("SMTP_USE_TLS", True),
         "timeout": 10,
     }
@@ -338,7 +347,7 @@ ASSISTANT_RATE = env_str("ASSISTANT_RATE", "30/m")
 # Optional rephrasing of retrieved answers by an OpenAI-compatible endpoint (off when empty).
 ASSISTANT_REPHRASE_URL = env_str("ASSISTANT_REPHRASE_URL", "")
 ASSISTANT_REPHRASE_MODEL = env_str("ASSISTANT_REPHRASE_MODEL", "gpt-4o-mini")
-ASSISTANT_REPHRASE_API_KEY = env_str("ASSISTANT_REPHRASE_API_KEY", "")
+ASSISTANT_REPHRASE_API_KEY = env_secret("ASSISTANT_REPHRASE_API_KEY", "")
 ASSISTANT_REPHRASE_TIMEOUT = env_float("ASSISTANT_REPHRASE_TIMEOUT", 2.0)
 KIOSK_CODE_RATE = env_str("KIOSK_CODE_RATE", "30/m/ip")
 KIOSK_INACTIVITY_SECONDS = env_int("KIOSK_INACTIVITY_SECONDS", 45)
@@ -386,7 +395,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Secrets, NIK-like numbers and email addresses are masked before anything is written.
+    "filters": {"redact": {"()": "imigrasi.lib.log_redaction.RedactingFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.security.csrf": {"level": "WARNING"},
@@ -401,3 +414,4 @@ LOGGING = {
 
 # The variables read above, frozen now (tests check each is documented in configuration.md).
 ENVIRONMENT_VARIABLES = frozenset(READ_VARIABLES)
+SECRET_ENVIRONMENT_VARIABLES = frozenset(SECRET_VARIABLES)

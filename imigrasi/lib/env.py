@@ -16,11 +16,32 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 # Names read through these helpers, so a test can compare them with the documented list.
 READ_VARIABLES: set[str] = set()
+# Those that are secrets (read by env_secret; each may also come from NAME_FILE).
+SECRET_VARIABLES: set[str] = set()
 
 
 def env_str(name: str, default: str = "") -> str:
     READ_VARIABLES.add(name)
     return os.environ.get(name, default)
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """A secret from ``NAME`` or, better, from the file named by ``NAME_FILE`` (a mounted
+    Kubernetes/Docker secret, a systemd credential): the value then never sits in the process
+    environment, where crash reporters and `ps e` can see it. Trailing newlines are dropped.
+    Setting both is refused, as a typo would otherwise silently pick one."""
+    READ_VARIABLES.add(name)
+    SECRET_VARIABLES.add(name)
+    path = os.environ.get(f"{name}_FILE", "")
+    if path and name in os.environ:
+        raise ImproperlyConfigured(f"set {name} or {name}_FILE, not both")
+    if not path:
+        return os.environ.get(name, default)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().rstrip("\r\n")
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc.strerror}") from exc
 
 
 def env_bool(name: str, default: bool = False) -> bool:
