@@ -102,6 +102,10 @@ def make_user(
         email, TEST_PASSWORD, role=role, office=office, full_name=full_name
     )
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    if role == "applicant":
+        from imigrasi.privacy.consent import do_give_consent
+
+        do_give_consent(user, language="id")  # ticked on the sign-up form
     if totp_secret:
         Authenticator.objects.create(
             user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(totp_secret)}

@@ -28,6 +28,7 @@ from imigrasi.assistant.api import router as assistant_router
 from imigrasi.catalog.api import router as catalog_router
 from imigrasi.catalog.api import services_router
 from imigrasi.lib.api_errors import complete_error_responses
+from imigrasi.privacy.api import router as privacy_router
 
 logger = logging.getLogger(__name__)
 
@@ -175,4 +176,5 @@ api.add_router("", public_applications_router, tags=["public"])
 api.add_router("/bookings", bookings_router, tags=["bookings"])
 api.add_router("", public_queue_router, tags=["queue"])
 api.add_router("/assistant", assistant_router, tags=["assistant"])
+api.add_router("/privacy", privacy_router, tags=["privacy"])
 api.add_router("/staff/", staff_router, tags=["staff"])

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "imigrasi.applications",
     "imigrasi.appointments",
     "imigrasi.assistant",
+    "imigrasi.privacy",
     "imigrasi.pages",
     "imigrasi.security",
     "django.contrib.admin",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "imigrasi.accounts.middleware.SessionIdleTimeoutMiddleware",
     "imigrasi.accounts.middleware.StaffSecondFactorMiddleware",
+    "imigrasi.privacy.middleware.ConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -353,6 +355,19 @@ KIOSK_CODE_RATE = env_str("KIOSK_CODE_RATE", "30/m/ip")
 KIOSK_INACTIVITY_SECONDS = env_int("KIOSK_INACTIVITY_SECONDS", 45)
 KIOSK_DEVICE_DAYS = env_int("KIOSK_DEVICE_DAYS", 180)
 QUEUE_BOARD_POLL_SECONDS = env_int("QUEUE_BOARD_POLL_SECONDS", 2)
+
+# --- Personal data protection (UU 27/2022; docs/privacy.md) ----------------------------------
+# How long a prepared copy of someone's data can be downloaded before it is deleted.
+PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7)
+# The data protection officer's address: breach notices are sent with it as reply-to.
+PRIVACY_OFFICER_EMAIL = env_str("PRIVACY_OFFICER_EMAIL", "dpo@imigrasi.example")
+# The retention schedule `manage.py apply_retention` applies (set to the archive schedule).
+RETENTION_DRAFT_DAYS = env_int("RETENTION_DRAFT_DAYS", 180)
+RETENTION_DECIDED_YEARS = env_int("RETENTION_DECIDED_YEARS", 10)
+RETENTION_UNPURSUED_YEARS = env_int("RETENTION_UNPURSUED_YEARS", 2)
+RETENTION_VISIT_YEARS = env_int("RETENTION_VISIT_YEARS", 2)
+RETENTION_CONVERSATION_DAYS = env_int("RETENTION_CONVERSATION_DAYS", 365)
+RETENTION_UNVERIFIED_DAYS = env_int("RETENTION_UNVERIFIED_DAYS", 30)
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CSP = {

@@ -18,6 +18,7 @@ admin.site.site_title = "Imigrasi Digital"
 
 urlpatterns = [
     path("", include("imigrasi.pages.urls")),
+    path("akun/privasi/", include("imigrasi.privacy.urls")),
     path("akun/", include("imigrasi.accounts.urls")),
     path("layanan/", include("imigrasi.catalog.urls")),
     path("permohonan/", include("imigrasi.applications.urls")),

@@ -67,6 +67,13 @@ DEMO_USERS = [
         "DEMOAUDITORTOTPSECRETAAAAAAAAAAA",
     ),
     DemoUser(
+        "pdp@demo.imigrasi.example",
+        "Lestari Wulandari",
+        Role.PRIVACY_OFFICER,
+        None,
+        "DEMOPRIVACYOFFICERTOTPSECRETAAAA",
+    ),
+    DemoUser(
         "admin@demo.imigrasi.example",
         "Admin Sistem",
         Role.ADMIN,

@@ -21,11 +21,19 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     CONTENT_EDITOR = "content_editor", _("Content editor")
     AUDITOR = "auditor", _("Auditor")
+    PRIVACY_OFFICER = "privacy_officer", _("Data protection officer")
     ADMIN = "admin", _("Administrator")
 
 
 STAFF_ROLES = frozenset(
-    {Role.OFFICER, Role.SUPERVISOR, Role.CONTENT_EDITOR, Role.AUDITOR, Role.ADMIN}
+    {
+        Role.OFFICER,
+        Role.SUPERVISOR,
+        Role.CONTENT_EDITOR,
+        Role.AUDITOR,
+        Role.PRIVACY_OFFICER,
+        Role.ADMIN,
+    }
 )
 OFFICE_BOUND_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 

@@ -10,4 +10,6 @@ urlpatterns = [
     path("permohonan/", include("imigrasi.applications.staff_urls")),
     path("antrean/", include("imigrasi.appointments.staff_urls")),
     path("asisten/", include("imigrasi.assistant.staff_urls")),
+    path("privasi/", include("imigrasi.privacy.staff_urls")),
+    path("koreksi/", include("imigrasi.privacy.correction_urls")),
 ]

@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from imigrasi.accounts.models import OFFICE_BOUND_ROLES, Role, User
 from imigrasi.applications import documents as document_store
@@ -207,45 +208,56 @@ def do_start_application(
     return application
 
 
-def do_answer_question(application: Application, key: str, raw: Any, actor: User) -> Application:
-    """Validate and store one answer (raises ValidationError with a translated message)."""
-    if application.status != Status.DRAFT:
-        raise ApplicationError("not_editable")
+def _store_answer(locked: Application, question: Any, raw: Any, value: Any) -> None:
+    """Put a validated answer where it lives: the person, the application or its answers."""
+    key = question.key
+    answers = dict(locked.answers or {})
+    person = locked.person
+    if question.store.startswith("person:"):
+        setattr(person, question.store.split(":", 1)[1], value)
+        person.save()
+    elif key == "mrz":
+        answers["mrz"] = {"raw": str(raw).strip(), **value}
+        person.full_name = value["full_name"]
+        person.date_of_birth = value["birth_date"]
+        person.sex = value["sex"]
+        person.passport_number = value["document_number"]
+        person.nationality = value["nationality"]
+        person.save()
+    elif key == "variant":
+        locked.variant_code = value
+    elif key == "acceleration":
+        answers["acceleration"] = bool(value)
+        locked.addon_codes = (
+            list(locked.service.addons.values_list("code", flat=True)) if value else []
+        )
+    elif key == "office":
+        locked.office = Office.objects.get(code=value)
+    else:
+        answers[key] = value
+    locked.answers = answers
+    locked.save()
+
+
+def _question_for(application: Application, key: str) -> tuple[Any, Any]:
     question = QUESTIONS_BY_KEY.get(key)
     ctx = context_for(application)
     if question is None or not question.applies(ctx):
         raise ApplicationError("unknown_question")
+    return question, ctx
+
+
+def do_answer_question(application: Application, key: str, raw: Any, actor: User) -> Application:
+    """Validate and store one answer (raises ValidationError with a translated message)."""
+    if application.status != Status.DRAFT:
+        raise ApplicationError("not_editable")
+    question, ctx = _question_for(application, key)
     value = validate_answer(question, raw, ctx)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != Status.DRAFT:
             raise ApplicationError("not_editable")
-        answers = dict(locked.answers or {})
-        person = locked.person
-        if question.store.startswith("person:"):
-            setattr(person, question.store.split(":", 1)[1], value)
-            person.save()
-        elif key == "mrz":
-            answers["mrz"] = {"raw": str(raw).strip(), **value}
-            person.full_name = value["full_name"]
-            person.date_of_birth = value["birth_date"]
-            person.sex = value["sex"]
-            person.passport_number = value["document_number"]
-            person.nationality = value["nationality"]
-            person.save()
-        elif key == "variant":
-            locked.variant_code = value
-        elif key == "acceleration":
-            answers["acceleration"] = bool(value)
-            locked.addon_codes = (
-                list(locked.service.addons.values_list("code", flat=True)) if value else []
-            )
-        elif key == "office":
-            locked.office = Office.objects.get(code=value)
-        else:
-            answers[key] = value
-        locked.answers = answers
-        locked.save()
+        _store_answer(locked, question, raw, value)
         record_event(
             actor=actor,
             action="application.answered",
@@ -257,6 +269,34 @@ def do_answer_question(application: Application, key: str, raw: Any, actor: User
     application.refresh_from_db()
     application.person.refresh_from_db()
     return application
+
+
+def check_correction(application: Application, key: str, raw: Any) -> Any:
+    """The same validation as the answer had, for a correction of a sent application
+    (raises ValidationError with a translated message, ApplicationError for a bad key)."""
+    question, ctx = _question_for(application, key)
+    return validate_answer(question, raw, ctx)
+
+
+def do_correct_answer(application: Application, key: str, raw: Any, officer: User) -> None:
+    """An officer applies a correction the applicant asked for (privacy app): same
+    validation and storage as the original answer, recorded in the history."""
+    value = check_correction(application, key, raw)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        _store_answer(locked, QUESTIONS_BY_KEY[key], raw, value)
+        with translation.override(locked.account.preferred_language):
+            message = _("Corrected at your request: %(what)s") % {
+                "what": QUESTIONS_BY_KEY[key].label
+            }
+        _event(locked, EventKind.MESSAGE, officer, message=message)
+        record_event(
+            actor=officer,
+            action="application.corrected",
+            obj=locked,
+            subject_id=locked.account_id,
+            after={"fields": [key]},
+        )
 
 
 # --- documents --------------------------------------------------------------------------------

@@ -454,10 +454,14 @@ def can_still_change(booking: Booking, now: dt.datetime | None = None) -> bool:
     return today <= local_day - dt.timedelta(days=policy.reschedule_until_days_before)
 
 
-def do_cancel(booking: Booking, actor: User, *, reason: str = "") -> Booking:
+def do_cancel(
+    booking: Booking, actor: User, *, reason: str = "", even_if_late: bool = False
+) -> Booking:
+    """``even_if_late``: the account is being closed; the place is freed whatever the day."""
     if booking.account_id != actor.pk:
         raise BookingError("not_found")
-    if booking.status == BookingStatus.CONFIRMED and not can_still_change(booking):
+    late = booking.status == BookingStatus.CONFIRMED and not can_still_change(booking)
+    if late and not even_if_late:
         raise BookingError("too_late_to_change")
     with transaction.atomic():
         changed = Booking.objects.filter(pk=booking.pk, status__in=ACTIVE_BOOKING).update(

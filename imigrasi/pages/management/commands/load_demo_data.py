@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "imigrasi.applications.demo",
     "imigrasi.appointments.demo",
     "imigrasi.assistant.demo",
+    "imigrasi.privacy.demo",
 ]
 
 
