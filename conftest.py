@@ -240,6 +240,17 @@ def admin_user(db: None) -> Any:
 
 
 @pytest.fixture
+def privacy_officer(db: None) -> Any:
+    return make_user(
+        "lestari@imigrasi.example",
+        "privacy_officer",
+        None,
+        "Lestari Wulandari",
+        totp_secret=STAFF_TOTP,
+    )
+
+
+@pytest.fixture
 def content_editor(db: None) -> Any:
     return make_user(
         "dewi@imigrasi.example", "content_editor", None, "Dewi Lestari", totp_secret=STAFF_TOTP

@@ -193,22 +193,55 @@ def test_applicant_pages_have_no_wcag_violations(
             f"/permohonan/{draft}/periksa/",
             f"/permohonan/{draft}/dokumen/",
             "/permohonan/mulai/paspor-baru-dewasa/",
+            "/akun/privasi/",
+            "/akun/privasi/persetujuan/",
+            "/akun/privasi/koreksi/",
+            "/akun/privasi/tutup-akun/",
             "/",
         ],
         skip=PUBLIC_CONTENT,
     )
+    # The data-rights forms in their error state.
+    failures: dict[str, list[dict[str, Any]]] = {}
+    for path in ("/akun/privasi/koreksi/", "/akun/privasi/tutup-akun/"):
+        page.goto(live_server.url + path)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator(".govuk-error-summary").count() > 0, path
+        violations = axe_violations(page)
+        if violations:
+            failures[f"{path} (errors)"] = violations
+    assert not failures, "WCAG violations:\n" + describe(failures)
 
 
 @pytest.mark.parametrize(
-    "persona", ["officer", "supervisor", "content_editor", "auditor", "admin_user"]
+    "persona",
+    ["officer", "supervisor", "content_editor", "auditor", "privacy_officer", "admin_user"],
 )
 def test_staff_pages_have_no_wcag_violations(
     live_server, browser_context, persona, request, applications
 ):
     user = request.getfixturevalue(persona)
+    if persona == "privacy_officer":
+        _an_open_breach_incident(user)
     page = browser_context.new_page()
     sign_in_in_browser(page, live_server.url, user, STAFF_TOTP)
     assert page.url.endswith("/staff/"), page.url
     check_both_languages(
         page, live_server.url, ["/staff/", "/akun/", "/accounts/2fa/"], skip=PUBLIC_CONTENT
+    )
+
+
+def _an_open_breach_incident(officer: Any) -> None:
+    """So the officer's crawl reaches an incident's detail, assessment and notice pages."""
+    from django.utils import timezone
+
+    from imigrasi.privacy.breach import do_open_incident
+
+    do_open_incident(
+        officer,
+        {
+            "title": "Daftar kunjungan terkirim ke alamat yang salah",
+            "discovered_at": timezone.now(),
+        },
     )
