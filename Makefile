@@ -37,6 +37,7 @@ setup: venv
 
 run: setup
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py apply_retention
 	$(PY) scripts/devserver.py --host $(HOST) --port $(PORT) --workers $(WORKERS) --threads $(THREADS)
 
 lint: venv
