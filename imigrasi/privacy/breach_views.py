@@ -190,14 +190,19 @@ def incident_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _back_to_closed(request: HttpRequest, incident: BreachIncident) -> HttpResponse:
+    """A closed incident is not changed: say so on its page."""
+    messages.error(request, message_for(BreachError("closed")))
+    return redirect("staff:privacy_staff:incident", incident.public_id)
+
+
 @require_http_methods(["GET", "POST"])
 @act_required
 def incident_assess(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     me = _user(request)
     incident = get_incident_for_user(me, public_id, write=True)
     if incident.status == BreachStatus.CLOSED:
-        messages.error(request, message_for(BreachError("closed")))
-        return redirect("staff:privacy_staff:incident", incident.public_id)
+        return _back_to_closed(request, incident)
     initial = {
         "what_happened": incident.what_happened,
         "occurred_from": incident.occurred_from,
@@ -233,8 +238,7 @@ def incident_authority(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     me = _user(request)
     incident = get_incident_for_user(me, public_id, write=True)
     if incident.status == BreachStatus.CLOSED:
-        messages.error(request, message_for(BreachError("closed")))
-        return redirect("staff:privacy_staff:incident", incident.public_id)
+        return _back_to_closed(request, incident)
     initial = {
         "notified_at": incident.authority_notified_at,
         "reference": incident.authority_reference,
@@ -322,8 +326,7 @@ def incident_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     me = _user(request)
     incident = get_incident_for_user(me, public_id, write=True)
     if incident.status == BreachStatus.CLOSED:
-        messages.error(request, message_for(BreachError("closed")))
-        return redirect("staff:privacy_staff:incident", incident.public_id)
+        return _back_to_closed(request, incident)
     form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

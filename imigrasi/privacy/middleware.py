@@ -32,7 +32,7 @@ class ConsentMiddleware:
     ) -> HttpResponse | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith("/api/"):
-            return None  # the API reports consent_required on /auth/me (docs/privacy.md)
+            return None  # API clients read GET /api/v1/privacy/consent (docs/privacy.md)
         if request.session.get(SESSION_KEY) == NOTICE_VERSION:
             return None
         match = request.resolver_match
