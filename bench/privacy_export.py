@@ -46,14 +46,12 @@ def measure(applications: int, repeats: int) -> dict[str, object]:
         ("RIZKY PRATAMA", "2012-11-09", "M", "3174050911120004"),
         ("SRI WAHYUNI", "1962-01-30", "F", "3174057001620001"),
     ]
+    office = "kanim-jakarta-selatan"
     built = []
     for name, birth, sex, nik in people[:applications]:
         service = "paspor-anak" if birth > "2008" else "paspor-baru-dewasa"
-        built.append(
-            build_application(
-                DemoCase(email, service, "kanim-jakarta-selatan", "in_review", name, birth, sex, nik)
-            )
-        )
+        case = DemoCase(email, service, office, "in_review", name, birth, sex, nik)
+        built.append(build_application(case))
     account = User.objects.get(email=email)
     documents = sum(a.documents.count() for a in built)
 
