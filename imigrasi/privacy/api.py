@@ -147,7 +147,7 @@ def download_export(request: HttpRequest, export_id: uuid.UUID, payload: Downloa
 
 @router.post(
     "/corrections",
-    response={201: CorrectionOut, 409: ErrorOut, 422: ValidationOut},
+    response={201: CorrectionOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationOut},
     summary="Ask the office to correct identity data in a sent application",
 )
 def request_correction(request: HttpRequest, payload: CorrectionIn) -> Status[Any]:
