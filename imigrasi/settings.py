@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "imigrasi.appointments",
     "imigrasi.assistant",
     "imigrasi.privacy",
+    "imigrasi.analytics",
     "imigrasi.pages",
     "imigrasi.security",
     "django.contrib.admin",
