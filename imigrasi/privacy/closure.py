@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from imigrasi.accounts.models import ApiToken, User
+from imigrasi.accounts.tokens import revoke_all_tokens
 from imigrasi.applications.models import Application, Document, Person
 from imigrasi.applications.workflow import Status
 from imigrasi.appointments.actions import BookingError, do_cancel
@@ -49,9 +50,7 @@ def do_close_account(account: User) -> AccountClosure:
             return closure
         withdraw_all_consents(account)
         User.objects.filter(pk=account.pk).update(is_active=False)
-        ApiToken.objects.filter(user=account, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        revoke_all_tokens(account, reason="account closed")
         record_event(
             actor=account,
             action="privacy.account_closure_requested",

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from imigrasi.accounts.models import Role, User
@@ -58,10 +58,14 @@ def _years(count: int) -> dt.timedelta:
     return dt.timedelta(days=365 * count)
 
 
-def _delete_application(application: Application) -> None:
-    for booking in Booking.objects.filter(application=application):
-        _delete_booking(booking)
-    delete_draft(application)  # documents' files, then the rows (history, bills cascade)
+def _delete_applications(applications: QuerySet[Application]) -> int:
+    deleted = 0
+    for application in applications:
+        for booking in Booking.objects.filter(application=application):
+            _delete_booking(booking)
+        delete_draft(application)  # documents' files, then the rows (history, bills cascade)
+        deleted += 1
+    return deleted
 
 
 def _delete_booking(booking: Booking) -> None:
@@ -78,9 +82,7 @@ def apply_retention(now: dt.datetime | None = None) -> RetentionReport:
             status=Status.DRAFT,
             updated_at__lt=now - dt.timedelta(days=settings.RETENTION_DRAFT_DAYS),
         )
-        for application in drafts:
-            _delete_application(application)
-            report.drafts += 1
+        report.drafts = _delete_applications(drafts)
         decided = Application.objects.filter(status__in=DECIDED).filter(
             Q(decided_at__lt=now - _years(settings.RETENTION_DECIDED_YEARS))
             | Q(
@@ -88,16 +90,12 @@ def apply_retention(now: dt.datetime | None = None) -> RetentionReport:
                 updated_at__lt=now - _years(settings.RETENTION_DECIDED_YEARS),
             )
         )
-        for application in decided:
-            _delete_application(application)
-            report.decided_applications += 1
+        report.decided_applications = _delete_applications(decided)
         unpursued = Application.objects.filter(
             status__in=NOT_PURSUED,
             updated_at__lt=now - _years(settings.RETENTION_UNPURSUED_YEARS),
         )
-        for application in unpursued:
-            _delete_application(application)
-            report.unpursued_applications += 1
+        report.unpursued_applications = _delete_applications(unpursued)
         old_visits = Booking.objects.filter(
             application__isnull=True,
             slot__starts_at__lt=now - _years(settings.RETENTION_VISIT_YEARS),
