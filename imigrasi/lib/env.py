@@ -16,8 +16,10 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 # Names read through these helpers, so a test can compare them with the documented list.
 READ_VARIABLES: set[str] = set()
-# Those that are secrets (read by env_secret; each may also come from NAME_FILE).
+# Those that are secrets (read by env_secret; each may also come from NAME_FILE), and the
+# values read, which the log filter masks (imigrasi.lib.log_redaction).
 SECRET_VARIABLES: set[str] = set()
+SECRET_VALUES: set[str] = set()
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -36,12 +38,18 @@ def env_secret(name: str, default: str = "") -> str:
     if path and name in os.environ:
         raise ImproperlyConfigured(f"set {name} or {name}_FILE, not both")
     if not path:
-        return os.environ.get(name, default)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read().rstrip("\r\n")
-    except OSError as exc:
-        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+        value = os.environ.get(name, default)
+    else:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                value = handle.read().rstrip("\r\n")
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"{name}_FILE: cannot read {path}: {exc.strerror}"
+            ) from exc
+    if value:
+        SECRET_VALUES.add(value)
+    return value
 
 
 def env_bool(name: str, default: bool = False) -> bool:

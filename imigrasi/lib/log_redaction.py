@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import re
 
+from imigrasi.lib.env import SECRET_VALUES
+
 _IDENTIFIERS = re.compile(
     r"(?<!\d)\d{16}(?!\d)"  # NIK and family-card numbers
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"  # email addresses
@@ -20,22 +22,13 @@ MASK = "[redacted]"
 
 
 def _secret_values() -> list[str]:
-    from django.conf import settings
-
-    if not settings.configured:
-        return []
-    names = getattr(settings, "SECRET_ENVIRONMENT_VARIABLES", ())
-    values: list[str] = []
-    for name in names:
-        value = str(getattr(settings, name, "") or "")
+    values: set[str] = set()
+    for value in SECRET_VALUES:
         # A key ring "id:key,id2:key2" is masked key by key as well as whole.
-        values.extend(part for part in re.split(r"[,:]", value) if len(part) >= 12)
-        if len(value) >= 12:
-            values.append(value)
-    smtp = getattr(settings, "MAILERS", {}).get("default", {}).get("OPTIONS", {})
-    if len(str(smtp.get("password", ""))) >= 8:
-        values.append(str(smtp["password"]))
-    return sorted(set(values), key=len, reverse=True)
+        values.update(part for part in re.split(r"[,:]", value) if len(part) >= 12)
+        if len(value) >= 8:
+            values.add(value)
+    return sorted(values, key=len, reverse=True)
 
 
 def redact(text: str, secrets: list[str]) -> str:

@@ -51,3 +51,15 @@ def test_logs_never_show_a_secret_a_nik_or_an_email(settings, caplog):
     assert "3174055204910003" not in text and "siti@example.id" not in text
     assert text.count("[redacted]") >= 4
     assert "ValueError" in text  # the traceback itself is kept
+
+
+def test_any_secret_read_through_env_secret_is_masked(monkeypatch, caplog):
+    """Not only settings attributes: secrets nested in STORAGES or MAILERS are masked too."""
+    monkeypatch.setenv("TEST_S3_SECRET", "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY")
+    monkeypatch.delenv("TEST_S3_SECRET_FILE", raising=False)
+    secret = env_secret("TEST_S3_SECRET")
+    logger = logging.getLogger("imigrasi.test.redaction.nested")
+    logger.addFilter(RedactingFilter())
+    with caplog.at_level(logging.INFO, logger="imigrasi.test.redaction.nested"):
+        logger.info("upload failed with key %s", secret)
+    assert secret not in caplog.text and "[redacted]" in caplog.text
