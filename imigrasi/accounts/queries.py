@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from imigrasi.accounts.models import Role, User
 from imigrasi.audit.models import AuditEntry
+from imigrasi.audit.recording import parse_actor_label
 from imigrasi.catalog.models import Office
 
 # Why staff opened someone's data, by the prefix of the recorded purpose.
@@ -27,11 +28,8 @@ class DataRead:
     why: str
 
 
-def _who(label: str, offices: dict[int, str]) -> str:
-    parts = label.split(":")
-    role = parts[2] if len(parts) > 2 and parts[0] == "user" else ""
+def _who(role: str, office: str | None) -> str:
     role_name = str(Role(role).label) if role in Role.values else _("A staff member")
-    office = offices.get(int(parts[3])) if len(parts) > 3 and parts[3].isdigit() else None
     return f"{role_name}, {office}" if office else role_name
 
 
@@ -43,17 +41,14 @@ def personal_data_reads_about(user: User, limit: int = 10) -> list[DataRead]:
         .exclude(actor_id=user.pk)
         .order_by("-id")[:limit]
     )
-    office_ids = {
-        int(parts[3])
-        for parts in (entry.actor_label.split(":") for entry in entries)
-        if len(parts) > 3 and parts[3].isdigit()
-    }
+    actors = [parse_actor_label(entry.actor_label) for entry in entries]
+    office_ids = {office for _role, office in actors if office is not None}
     offices = dict(Office.objects.filter(pk__in=office_ids).values_list("pk", "name"))
     return [
         DataRead(
             at=entry.created_at,
-            who=_who(entry.actor_label, offices),
+            who=_who(role, offices.get(office) if office is not None else None),
             why=str(_PURPOSES.get(entry.reason.split(":")[0], entry.reason)),
         )
-        for entry in entries
+        for entry, (role, office) in zip(entries, actors, strict=True)
     ]

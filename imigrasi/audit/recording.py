@@ -59,6 +59,15 @@ def actor_label(actor: Any) -> str:
     return f"user:{actor.pk}:{role}" if role else f"user:{actor.pk}"
 
 
+def parse_actor_label(label: str) -> tuple[str, int | None]:
+    """The role and office id written by ``actor_label`` ("" and None where absent)."""
+    parts = label.split(":")
+    if parts[0] != "user" or len(parts) < 3:
+        return "", None
+    office = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else None
+    return parts[2], office
+
+
 def redact(values: dict[str, Any], personal_fields: set[str]) -> dict[str, Any]:
     """Keep non-personal values; personal ones become a marker (their change is still visible)."""
     return {
