@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -16,6 +17,7 @@ from imigrasi.accounts.api_auth import staff_auth, user_auth
 from imigrasi.accounts.models import User
 from imigrasi.accounts.second_factor import has_second_factor
 from imigrasi.accounts.tokens import TokenError, issue_token, revoke_token
+from imigrasi.lib.ratelimit import parse_rate
 from imigrasi.lib.validation import is_valid_email
 
 router = Router()
@@ -69,8 +71,14 @@ class Message(Schema):
     detail: str
 
 
-# The per-account window of ACCOUNT_RATE_LIMITS["login_failed"] (5 failures per 900 s).
-LOCKOUT_SECONDS = 900
+def _lockout_seconds() -> int:
+    """The per-account window of allauth's failed-login limit ("…,5/900s/key"): how long a
+    locked account waits."""
+    per_key = [r for r in settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",") if "/key" in r]
+    return parse_rate(per_key[0])[1] if per_key else 60
+
+
+LOCKOUT_SECONDS = _lockout_seconds()
 
 TOKEN_ERRORS = {
     "invalid_credentials": (401, lambda: _("Email address or password is not correct.")),
