@@ -41,7 +41,8 @@ def _find(user: Any, number: str) -> Application:
     return application
 
 
-def _office_may_open(user: Any, application: Application) -> bool:
+def office_may_open(user: Any, application: Application) -> bool:
+    """Officers and supervisors open their own office's sent applications."""
     return (
         user.role in OFFICE_BOUND_ROLES
         and user.office_id is not None
@@ -50,7 +51,8 @@ def _office_may_open(user: Any, application: Application) -> bool:
     )
 
 
-def _record_office_read(user: Any, application: Application, purpose: str) -> None:
+def record_office_read(user: Any, application: Application, purpose: str) -> None:
+    """Call only once ``office_may_open`` said yes: refused reads are never recorded."""
     record_personal_data_access(
         actor=user,
         subject=application.account,
@@ -67,8 +69,8 @@ def get_application_for_user(user: Any, number: str, *, purpose: str = "") -> Ap
     application = _find(user, number)
     if application.account_id == user.pk:
         return application
-    if _office_may_open(user, application):
-        _record_office_read(user, application, purpose)
+    if office_may_open(user, application):
+        record_office_read(user, application, purpose)
         return application
     raise Http404
 
@@ -103,13 +105,13 @@ def get_own_application(user: Any, number: str) -> Application:
 def get_document_for_user(user: Any, number: str, document_id: str) -> Document:
     application = _find(user, number)
     owner = application.account_id == user.pk
-    if not owner and not _office_may_open(user, application):
+    if not owner and not office_may_open(user, application):
         raise Http404
     document = application.documents.filter(public_id=document_id).first()
     if document is None:
         raise Http404
     if not owner:
-        _record_office_read(user, application, "back office: document viewed")
+        record_office_read(user, application, "back office: document viewed")
     return document
 
 

@@ -15,12 +15,14 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
-from imigrasi.accounts.models import OFFICE_BOUND_ROLES, User
+from imigrasi.accounts.models import User
 from imigrasi.applications.models import Application
+from imigrasi.applications.queries import office_may_open
 from imigrasi.applications.workflow import Status
 from imigrasi.audit.recording import record_event
 from imigrasi.lib import crypto
 from imigrasi.lib.background import enqueue_on_commit
+from imigrasi.lib.ratelimit import allow
 from imigrasi.privacy import tasks
 from imigrasi.privacy.corrections import CORRECTABLE, apply_correction
 from imigrasi.privacy.models import (
@@ -37,6 +39,15 @@ class PrivacyError(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+def password_confirmed(account: User, password: str) -> bool:
+    """The password re-entered before closing the account (web and API) or taking a copy
+    through the API; attempts are limited per account, so a stolen session cannot guess it."""
+    allowed, _retry = allow(f"reenter-password:{account.pk}", "5/900s")
+    if not allowed:
+        raise PrivacyError("too_many_attempts")
+    return account.check_password(password)
 
 
 # --- copies of one's data ----------------------------------------------------------------------
@@ -156,11 +167,8 @@ def do_request_correction(
 
 
 def may_review(officer: Any, correction: CorrectionRequest) -> bool:
-    return (
-        getattr(officer, "role", None) in OFFICE_BOUND_ROLES
-        and officer.office_id is not None
-        and correction.application.office_id == officer.office_id
-    )
+    """The office that may open the application reviews its corrections."""
+    return office_may_open(officer, correction.application)
 
 
 def do_review_correction(

@@ -19,7 +19,6 @@ from imigrasi.accounts.models import User
 from imigrasi.applications.actions import ApplicationError
 from imigrasi.applications.queries import get_own_application
 from imigrasi.lib.api_errors import ErrorOut, ValidationOut
-from imigrasi.lib.ratelimit import allow
 from imigrasi.privacy import actions
 from imigrasi.privacy.closure import do_close_account
 from imigrasi.privacy.consent import NOTICE_VERSION, current_consent, do_give_consent
@@ -116,12 +115,11 @@ class DownloadIn(Schema):
 
 
 def _password_checked(user: User, password: str) -> bool:
-    """Re-entering the password before sensitive steps, rate-limited per account (the web
-    pages ask the same through allauth's re-authentication)."""
-    allowed, _retry = allow(f"reenter-password:{user.pk}", "5/900s")
-    if not allowed:
-        raise HttpError(429, _("Too many attempts. Wait 15 minutes before trying again."))
-    return user.check_password(password)
+    """The web pages ask the same through allauth's re-authentication."""
+    try:
+        return actions.password_confirmed(user, password)
+    except actions.PrivacyError as exc:
+        raise HttpError(429, message_for(exc)) from None
 
 
 @router.post(

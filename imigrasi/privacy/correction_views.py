@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from imigrasi.accounts.access import role_required
 from imigrasi.accounts.models import OFFICE_BOUND_ROLES, User
-from imigrasi.applications.queries import get_application_for_user
+from imigrasi.applications.queries import record_office_read
 from imigrasi.privacy import actions
 from imigrasi.privacy.corrections import CORRECTABLE
 from imigrasi.privacy.forms import ReviewForm
@@ -62,9 +62,7 @@ def correction_review(request: HttpRequest, public_id: str) -> HttpResponse:
     if correction is None or not actions.may_review(officer, correction):
         raise Http404
     # The officer now sees the person's data: recorded like any back-office read.
-    get_application_for_user(
-        officer, correction.application.number, purpose="back office: correction review"
-    )
+    record_office_read(officer, correction.application, "back office: correction review")
     form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from imigrasi.accounts.models import User
 from imigrasi.applications.actions import ApplicationError
 from imigrasi.applications.models import Application
-from imigrasi.lib.ratelimit import allow
+from imigrasi.privacy.actions import PrivacyError, password_confirmed
 from imigrasi.privacy.corrections import CORRECTABLE, check_value
+from imigrasi.privacy.messages import message_for
 
 
 class ConsentForm(forms.Form):
@@ -90,10 +91,11 @@ class CloseAccountForm(forms.Form):
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        allowed, _retry = allow(f"close-account:{self.account.pk}", "5/900s")
-        if not allowed:
-            raise ValidationError(_("Too many attempts. Wait 15 minutes before trying again."))
-        if not self.account.check_password(password):
+        try:
+            confirmed = password_confirmed(self.account, password)
+        except PrivacyError as exc:
+            raise ValidationError(message_for(exc)) from None
+        if not confirmed:
             raise ValidationError(_("That password is not correct."))
         return password
 

@@ -15,6 +15,7 @@ MESSAGES = {
     "field_not_correctable": _("That information cannot be corrected here. Contact the office."),
     "already_requested": _("You already asked to correct this. The office is checking it."),
     "already_reviewed": _("This request has already been checked."),
+    "too_many_attempts": _("Too many attempts. Wait 15 minutes before trying again."),
 }
 
 
