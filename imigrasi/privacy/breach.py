@@ -31,13 +31,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imigrasi.accounts.models import Role, User
@@ -52,6 +50,7 @@ from imigrasi.privacy.models import (
     BreachStatus,
     DataCategory,
 )
+from imigrasi.privacy.notifications import send_email
 
 logger = logging.getLogger(__name__)
 
@@ -515,13 +514,4 @@ def notice_context(incident: BreachIncident) -> dict[str, Any]:
 
 
 def send_breach_notice(incident: BreachIncident, account: User) -> None:
-    context = notice_context(incident)
-    with translation.override(account.preferred_language or "id"):
-        subject = render_to_string("privacy/email/breach_notice_subject.txt", context).strip()
-        text = render_to_string("privacy/email/breach_notice.txt", context)
-        html = render_to_string("privacy/email/breach_notice.html", context)
-    message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL, [account.email], reply_to=[DPO_EMAIL]
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_email(account, "breach_notice", notice_context(incident), reply_to=DPO_EMAIL)

@@ -12,13 +12,21 @@ from imigrasi.accounts.models import User
 from imigrasi.privacy.models import CorrectionRequest, DataExport, ExportStatus
 
 
-def send_email(account: User, template: str, context: dict[str, object]) -> None:
+def send_email(
+    account: User, template: str, context: dict[str, object], *, reply_to: str = ""
+) -> None:
     context = {**context, "base_url": settings.PUBLIC_BASE_URL}
     with translation.override(account.preferred_language or "id"):
         subject = render_to_string(f"privacy/email/{template}_subject.txt", context).strip()
         text = render_to_string(f"privacy/email/{template}.txt", context)
         html = render_to_string(f"privacy/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [account.email])
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [account.email],
+        reply_to=[reply_to] if reply_to else None,
+    )
     message.attach_alternative(html, "text/html")
     message.send()
 
