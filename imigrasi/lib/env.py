@@ -44,9 +44,7 @@ def env_secret(name: str, default: str = "") -> str:
             with open(path, encoding="utf-8") as handle:
                 value = handle.read().rstrip("\r\n")
         except OSError as exc:
-            raise ImproperlyConfigured(
-                f"{name}_FILE: cannot read {path}: {exc.strerror}"
-            ) from exc
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc.strerror}") from exc
     if value:
         SECRET_VALUES.add(value)
     return value
