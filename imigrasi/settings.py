@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -273,6 +274,23 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
+
+# --- Analytics (docs/analytics.md) -----------------------------------------------------------
+# Raw Parquet export, marts and state; an S3/HDFS path works on Spark, a local folder on both.
+ANALYTICS_DIR = Path(env_str("ANALYTICS_DIR", str(VAR_DIR / "analytics")))
+# duckdb: in-process, nothing to install. spark: the same Ibis expressions on PySpark.
+ANALYTICS_ENGINE = env_str("ANALYTICS_ENGINE", "duckdb")
+if ANALYTICS_ENGINE not in {"duckdb", "spark"}:
+    raise ImproperlyConfigured("ANALYTICS_ENGINE must be duckdb or spark")
+# The Spark master (local[2] runs in-process; spark://host:7077 for a cluster).
+ANALYTICS_SPARK_MASTER = env_str("ANALYTICS_SPARK_MASTER", "local[2]")
+# Events younger than this are left for the next export: a transaction still open when the
+# export runs may commit a lower id later (docs/analytics.md, "Export").
+ANALYTICS_EXPORT_LAG_SECONDS = env_int("ANALYTICS_EXPORT_LAG_SECONDS", 60)
+# Staffing target: this share of visitors called within QUEUE_TARGET_WAIT_MINUTES.
+QUEUE_TARGET_SERVICE_LEVEL = env_float("QUEUE_TARGET_SERVICE_LEVEL", 0.8)
+QUEUE_TARGET_WAIT_MINUTES = env_int("QUEUE_TARGET_WAIT_MINUTES", 20)
+QUEUE_MAX_OCCUPANCY = env_float("QUEUE_MAX_OCCUPANCY", 0.85)
 # Production: documents (ciphertext) in an S3-compatible bucket, private, never public URLs.
 DOCUMENTS_S3_BUCKET = env_str("DOCUMENTS_S3_BUCKET", "")
 if DOCUMENTS_S3_BUCKET:

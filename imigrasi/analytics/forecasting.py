@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import warnings
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -252,16 +254,31 @@ def regular_grid(
     return pd.DataFrame({"ds": index, "y": values.to_numpy(dtype=float)})
 
 
-def forecast_all(data: pd.DataFrame, horizon: int, frequency: str) -> list[SeriesForecast]:
+def _forecast_group(
+    args: tuple[str, str, pd.DataFrame, pd.Timestamp, int, str],
+) -> SeriesForecast:
+    office, service, rows, end, horizon, frequency = args
+    series = regular_grid(
+        rows.rename(columns={"date": "ds", "count": "y"}), rows["date"].min(), end, frequency
+    )
+    return forecast_series(series, horizon, frequency, office=office, service=service)
+
+
+def forecast_all(
+    data: pd.DataFrame, horizon: int, frequency: str, *, workers: int = 1
+) -> list[SeriesForecast]:
     """``data``: columns date (Timestamp), office, service, count. Every series is forecast
-    from the last timestamp of the whole input."""
+    from the last timestamp of the whole input. ``workers`` > 1 fits series in that many
+    processes (each fit is single-threaded numba code, so processes are what scales)."""
     end = data["date"].max()
-    results = []
-    for (office, service), rows in data.groupby(["office", "service"], sort=True):
-        series = regular_grid(
-            rows.rename(columns={"date": "ds", "count": "y"}), rows["date"].min(), end, frequency
+    groups = [
+        (str(office), str(service), rows, end, horizon, frequency)
+        for (office, service), rows in data.groupby(["office", "service"], sort=True)
+    ]
+    if workers <= 1 or len(groups) < 2 * workers:
+        return [_forecast_group(group) for group in groups]
+    context = multiprocessing.get_context("spawn")  # never fork a threaded server process
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(
+            pool.map(_forecast_group, groups, chunksize=max(1, len(groups) // (8 * workers)))
         )
-        results.append(
-            forecast_series(series, horizon, frequency, office=str(office), service=str(service))
-        )
-    return results
