@@ -12,7 +12,7 @@ PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
 
-.PHONY: help venv setup run serve test lint typecheck audit test-sqlite test-fuzz test-postgres test-browser messages bench clean eval-assistant
+.PHONY: help venv setup run serve test lint typecheck audit test-sqlite test-fuzz test-spark test-postgres test-browser messages bench clean eval-assistant
 
 help:
 	@echo "make run    - install, migrate, load demo data, serve http://$(HOST):$(PORT)"
@@ -47,7 +47,7 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy
 
-test: venv lint typecheck audit test-sqlite test-fuzz test-postgres test-browser
+test: venv lint typecheck audit test-sqlite test-fuzz test-spark test-postgres test-browser
 	@echo "make test: all suites passed"
 
 # Known vulnerabilities in the pinned dependency set (PyPI's advisory data, via pip-audit).
@@ -56,11 +56,14 @@ audit: venv
 
 test-sqlite: venv
 	$(PY) manage.py makemigrations --check --dry-run -v1
-	$(VENV)/bin/pytest -n 2 -m "not postgres and not browser and not fuzz"
+	$(VENV)/bin/pytest -n 2 -m "not postgres and not browser and not fuzz and not spark"
 
 # schemathesis over the whole OpenAPI against a live server (FUZZ_EXAMPLES per operation).
 test-fuzz: venv
 	$(VENV)/bin/pytest -n 2 -m fuzz
+
+test-spark: venv
+	@scripts/run-suite spark
 
 test-postgres: venv
 	@scripts/run-suite postgres

@@ -443,6 +443,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        "py4j": {"level": "WARNING"},  # Spark's bridge: connection chatter at INFO
     },
 }
 
