@@ -78,7 +78,7 @@ def write_random_history(base: Path, seed: int = 11) -> None:
         office, service = OFFICES[n % 3][0], SERVICES[n % 2][0]
         day = FIRST_DAY + dt.timedelta(days=int(rng.integers(0, 28)))
         slot = _moment(day, 3600 * int(rng.integers(1, 8)))
-        story = ["confirmed"] + [str(rng.choice(["cancelled", "checked_in", "no_show", "none"]))]
+        story = ["confirmed", str(rng.choice(["cancelled", "checked_in", "no_show", "none"]))]
         for kind in story:
             if kind != "none":
                 event += 1
