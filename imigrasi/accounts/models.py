@@ -37,6 +37,15 @@ STAFF_ROLES = frozenset(
 )
 OFFICE_BOUND_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
+
+class Oversight(models.TextChoices):
+    """How far a supervisor's analytics reach: the office head sees the office, a regional
+    head (Kantor Wilayah) the province, headquarters the nation."""
+
+    OFFICE = "office", _("Own office")
+    REGION = "region", _("Own region (province)")
+    NATION = "nation", _("Whole country (headquarters)")
+
 # Fields holding personal data: encrypted at rest and redacted in audit entries.
 PERSONAL_FIELDS = {"full_name", "phone", "nik"}
 
@@ -83,6 +92,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         related_name="staff",
+    )
+    oversight = models.CharField(
+        _("analytics reach"), max_length=10, choices=Oversight.choices, default=Oversight.OFFICE
     )
     preferred_language = models.CharField(
         _("preferred language"),

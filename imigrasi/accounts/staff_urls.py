@@ -12,4 +12,5 @@ urlpatterns = [
     path("asisten/", include("imigrasi.assistant.staff_urls")),
     path("privasi/", include("imigrasi.privacy.staff_urls")),
     path("koreksi/", include("imigrasi.privacy.correction_urls")),
+    path("analitik/", include("imigrasi.analytics.urls")),
 ]

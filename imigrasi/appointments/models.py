@@ -73,6 +73,32 @@ class BookingPolicy(models.Model):
         return f"policy {self.office_id}"
 
 
+class SlotQuota(models.Model):
+    """Places per slot for one weekday and start time, overriding the policy's single number
+    between two dates: what a supervisor applies from the analytics quota advice."""
+
+    office = models.ForeignKey("catalog.Office", on_delete=models.CASCADE, related_name="quotas")
+    weekday = models.PositiveSmallIntegerField(_("weekday (0 = Monday)"))
+    starts = models.TimeField(_("slot start (office local time)"))
+    online_per_slot = models.PositiveSmallIntegerField(_("online places per slot"))
+    priority_per_slot = models.PositiveSmallIntegerField(_("priority places per slot"))
+    valid_from = models.DateField(_("from"))
+    valid_until = models.DateField(_("until"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["office", "weekday", "starts"]
+        indexes = [
+            models.Index(fields=["office", "valid_from", "valid_until"], name="slot_quota_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.weekday} {self.starts}"
+
+
 class OfficeHours(models.Model):
     """Opening hours in the office's local time; Friday's break is longer (Friday prayers)."""
 

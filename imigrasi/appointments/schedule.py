@@ -16,7 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from imigrasi.appointments.models import BookingPolicy, DateOverride, OfficeHours, Pool, Slot
+from imigrasi.appointments.models import (
+    BookingPolicy,
+    DateOverride,
+    OfficeHours,
+    Pool,
+    Slot,
+    SlotQuota,
+)
 from imigrasi.catalog.models import Office
 from imigrasi.lib.workdays import holiday_name
 
@@ -109,6 +116,12 @@ def slot_starts(office: Office, day: dt.date) -> list[dt.datetime]:
     return starts
 
 
+def _capacities(policy: dict[Pool, int], quota: SlotQuota | None) -> dict[Pool, int]:
+    if quota is None:
+        return policy
+    return {**policy, Pool.ONLINE: quota.online_per_slot, Pool.PRIORITY: quota.priority_per_slot}
+
+
 def ensure_slots(office: Office, day: dt.date) -> None:
     """Create the day's slots (every pool) if they do not exist yet; safe to call concurrently."""
     policy = policy_for(office)
@@ -118,10 +131,16 @@ def ensure_slots(office: Office, day: dt.date) -> None:
         Pool.ACCELERATION: policy.acceleration_per_slot,
     }
     step = dt.timedelta(minutes=policy.slot_minutes)
+    quotas = {
+        quota.starts: quota
+        for quota in SlotQuota.objects.filter(
+            office=office, weekday=day.weekday(), valid_from__lte=day, valid_until__gte=day
+        ).order_by("applied_at")
+    }
     rows = [
         Slot(office=office, starts_at=start, ends_at=start + step, pool=pool, capacity=capacity)
         for start in slot_starts(office, day)
-        for pool, capacity in capacities.items()
+        for pool, capacity in _capacities(capacities, quotas.get(start.time())).items()
         if capacity
     ]
     if rows:

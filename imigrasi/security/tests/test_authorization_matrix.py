@@ -86,9 +86,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import string
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -96,7 +99,7 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import STAFF_TOTP, make_user, mark_second_factor
@@ -298,6 +301,11 @@ MATRIX: dict[str, str] = {
     # Correction requests are reviewed by the office of the application only.
     "GET /staff/koreksi/":                                                       "login  deny   deny   ok     ok     2fa    ok     deny   deny   deny",
     "GET /staff/koreksi/<uuid:public_id>/":                                      "login  deny   deny   ok     deny   2fa    ok     deny   deny   deny",
+    # Analytics: supervisors (scoped to what they oversee) and auditors read; supervisors apply quotas.
+    "GET /staff/analitik/":                                                      "login  deny   deny   deny   deny   2fa    ok     deny   ok     deny",
+    "GET /staff/analitik/csv/<slug:name>.csv":                                   "login  deny   deny   deny   deny   2fa    ok     deny   ok     deny",
+    "GET /staff/analitik/parquet/<slug:name>.parquet":                           "login  deny   deny   deny   deny   2fa    ok     deny   ok     deny",
+    "POST /staff/analitik/kuota/":                                               "login  deny   deny   deny   deny   2fa    ok     deny   deny   deny",
     # Django admin (administrators only). Admin redirects to its own login page are followed:
     # anonymous visitors are sent to sign in, other signed-in people are refused there.
     "GET /admin/":                                                               "login  deny   deny   deny   deny   2fa    deny   deny   deny   ok",
@@ -518,6 +526,9 @@ CALLS: dict[str, Call] = {
     "POST /staff/asisten/<uuid:public_id>/balas/": Call("/staff/asisten/{conversation}/balas/", {"text": "Halo, kami bantu."}),
     "POST /staff/asisten/<uuid:public_id>/tutup/": Call("/staff/asisten/{conversation}/tutup/"),
     "GET /staff/koreksi/<uuid:public_id>/": Call("/staff/koreksi/{correction}/"),
+    "GET /staff/analitik/csv/<slug:name>.csv": Call("/staff/analitik/csv/arrivals.csv"),
+    "GET /staff/analitik/parquet/<slug:name>.parquet": Call("/staff/analitik/parquet/queue_hourly.parquet"),
+    "POST /staff/analitik/kuota/": Call("/staff/analitik/kuota/", {"office": "kanim-jakarta-selatan"}),
     "POST /api/v1/privacy/exports/{export_id}/download": Call(
         "/api/v1/privacy/exports/{export}/download", {"password": "bukan kata sandinya"}
     ),
@@ -733,13 +744,31 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, An
     test runs in its own savepoint within it (pytest-django), so side effects roll back too."""
     from django.core.files.storage import storages
 
-    with django_db_blocker.unblock():
+    analytics = Path(tempfile.mkdtemp(prefix="matrix-analytics-"))
+    write_marts(analytics)
+    with django_db_blocker.unblock(), override_settings(ANALYTICS_DIR=analytics):
         with transaction.atomic():
             world = build_world()
             yield world
             transaction.set_rollback(True)
         for name in world["files"]:
             storages["documents"].delete(name)
+    shutil.rmtree(analytics, ignore_errors=True)
+
+
+def write_marts(base: Path) -> None:
+    """A few weeks of seeded analytics marts, so the dashboard's files exist to be refused."""
+    from django.utils import timezone
+
+    from imigrasi.analytics import engine
+    from imigrasi.analytics.marts import MARTS, refresh_backlog, refresh_mart
+    from imigrasi.analytics.tests.sample_data import write_random_history
+
+    write_random_history(base, first_day=timezone.localdate() - dt.timedelta(days=35))
+    con = engine.connect("duckdb")
+    for spec in MARTS:
+        refresh_mart(con, spec, base, None, 20 * 60)
+    refresh_backlog(con, base)
 
 
 @pytest.fixture(scope="module")
