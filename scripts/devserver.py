@@ -53,6 +53,8 @@ def main() -> int:
             "--quiet",
         ],
         "worker": [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
+        # Analytics marts every 5 minutes, the forecast once a day (docs/analytics.md).
+        "analytics": [sys.executable, "manage.py", "refresh_analytics", "--every", "300"],
         "web": [
             str(VENV_BIN / "granian"),
             "--interface",

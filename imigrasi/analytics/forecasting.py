@@ -54,6 +54,8 @@ FREQUENCIES: dict[str, tuple[str, tuple[int, ...], int]] = {
 }
 MIN_OBSERVATIONS = 3
 BACKTEST_ORIGINS = 3
+CALENDAR_MODEL = "ARIMA+calendar"
+ARIMA_WINDOW = 400  # days: one Lebaran cycle and a season of context
 LEVEL = 80
 
 
@@ -88,6 +90,7 @@ def _candidates(length: int, seasons: tuple[int, ...], with_calendar: bool) -> d
             order=(1, 0, 1),
             season_length=season,
             seasonal_order=(0, 1, 1),
+            method="CSS",
             alias="ARIMA+calendar",
         )
     if length >= 2:
@@ -135,21 +138,42 @@ def _backtest(
     first_origin = length - BACKTEST_ORIGINS * step
     scale = _mase_scale(frame["y"].to_numpy()[:first_origin], season)
     scores: dict[str, float] = {}
-    for name, model in models.items():
-        data = frame if name == "ARIMA+calendar" else frame[["unique_id", "ds", "y"]]
+    plain = {name: model for name, model in models.items() if name != CALENDAR_MODEL}
+    groups: list[tuple[dict[str, Any], pd.DataFrame]] = [(plain, frame[["unique_id", "ds", "y"]])]
+    if CALENDAR_MODEL in models:
+        # The regression model trains on the most recent ARIMA_WINDOW steps (still a whole
+        # Lebaran cycle); its folds are the same last steps as everyone else's.
+        groups.append(({CALENDAR_MODEL: models[CALENDAR_MODEL]}, frame.tail(ARIMA_WINDOW)))
+    for group, data in groups:
+        for name, folds in _cross_validate(group, data, step, alias).items():
+            errors = np.abs(folds["y"].to_numpy() - folds[name].to_numpy())
+            if np.all(np.isfinite(errors)):
+                scores[name] = float(np.mean(errors)) / scale
+    return scores
+
+
+def _cross_validate(
+    models: dict[str, Any], data: pd.DataFrame, step: int, alias: str
+) -> dict[str, pd.DataFrame]:
+    """All models in one pass (one data preparation); if that fails, each alone, and a model
+    that cannot fit this series is simply not a candidate."""
+    batches = [list(models)]
+    found: dict[str, pd.DataFrame] = {}
+    while batches:
+        names = batches.pop()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                folds = _fit([model], alias).cross_validation(
+                folds = _fit([models[n] for n in names], alias).cross_validation(
                     df=data, h=step, n_windows=BACKTEST_ORIGINS, step_size=step
                 )
-        except Exception:  # a model that cannot fit this series is simply not a candidate
-            logger.debug("backtest of %s failed", name, exc_info=True)
+        except Exception:
+            logger.debug("backtest of %s failed", names, exc_info=True)
+            if len(names) > 1:
+                batches.extend([name] for name in names)
             continue
-        errors = np.abs(folds["y"].to_numpy() - folds[name].to_numpy())
-        if np.all(np.isfinite(errors)):
-            scores[name] = float(np.mean(errors)) / scale
-    return scores
+        found.update({name: folds for name in names})
+    return found
 
 
 def _choose(scores: dict[str, float], models: dict[str, Any]) -> str:
@@ -209,7 +233,10 @@ def _final_forecast(
                     future_x.insert(0, "ds", future)
                     future_x.insert(0, "unique_id", "s")
                     out = _fit([models[name]], alias).forecast(
-                        df=calendar_frame, h=horizon, X_df=future_x, level=[LEVEL]
+                        df=calendar_frame.tail(ARIMA_WINDOW),
+                        h=horizon,
+                        X_df=future_x,
+                        level=[LEVEL],
                     )
                 else:
                     out = _fit([models[name]], alias).forecast(df=frame, h=horizon, level=[LEVEL])

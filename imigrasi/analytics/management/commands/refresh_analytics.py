@@ -1,18 +1,36 @@
 """manage.py refresh_analytics [--full] [--engine duckdb|spark] [--no-export] [--no-forecast]
+[--every SECONDS]
 
 Export new events, refresh the marts they touched, then the demand forecast. Safe to run
-every few minutes and safe to interrupt (see imigrasi/analytics/refresh.py).
+every few minutes and safe to interrupt (see imigrasi/analytics/refresh.py). With --every it
+keeps running (make run starts it so): marts every SECONDS, the forecast once a day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
+from imigrasi.analytics import layout
 from imigrasi.analytics.forecast_job import refresh_forecasts
 from imigrasi.analytics.refresh import refresh
+
+logger = logging.getLogger(__name__)
+
+
+def forecast_due() -> bool:
+    """The forecast is made once a day: models are refitted on the new day's data."""
+    path = layout.marts_dir() / "forecast_models.parquet"
+    if not path.exists():
+        return True
+    made = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+    return timezone.localdate(made) < timezone.localdate()
 
 
 class Command(BaseCommand):
@@ -23,8 +41,23 @@ class Command(BaseCommand):
         parser.add_argument("--engine", choices=["duckdb", "spark"], default=None)
         parser.add_argument("--no-export", action="store_true", help="marts from the files only")
         parser.add_argument("--no-forecast", action="store_true", help="skip the forecast")
+        parser.add_argument("--every", type=int, default=0, help="repeat every SECONDS")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        every = int(options["every"])
+        if every <= 0:
+            self.stdout.write(json.dumps(self.once(options, forecast=not options["no_forecast"])))
+            return
+        while True:
+            try:
+                summary = self.once(options, forecast=not options["no_forecast"] and forecast_due())
+                logger.info("analytics refreshed: %s", json.dumps(summary))
+            except Exception:  # a failed round is retried at the next one; files stay whole
+                logger.exception("analytics refresh failed; retrying in %s s", every)
+            options["full"] = False
+            time.sleep(every)
+
+    def once(self, options: dict[str, Any], *, forecast: bool) -> dict[str, Any]:
         result = refresh(
             engine_name=options["engine"], full=options["full"], export=not options["no_export"]
         )
@@ -35,8 +68,8 @@ class Command(BaseCommand):
             "mart_rows": result.mart_rows,
             "seconds": round(result.seconds, 2),
         }
-        if not options["no_forecast"]:
-            forecast = refresh_forecasts()
-            summary["forecast_series"] = forecast.series
-            summary["forecast_seconds"] = round(forecast.seconds, 2)
-        self.stdout.write(json.dumps(summary))
+        if forecast:
+            run = refresh_forecasts()
+            summary["forecast_series"] = run.series
+            summary["forecast_seconds"] = round(run.seconds, 2)
+        return summary
