@@ -18,7 +18,16 @@ class UserAdmin(AuditedModelAdmin):
     list_display = ("email", "role", "office", "is_active", "date_joined")
     list_filter = ("role", "is_active", "office")
     search_fields = ("email",)
-    fields = ("email", "full_name", "role", "office", "is_active", "date_joined", "last_login")
+    fields = (
+        "email",
+        "full_name",
+        "role",
+        "office",
+        "oversight",
+        "is_active",
+        "date_joined",
+        "last_login",
+    )
     readonly_fields = ("email", "full_name", "date_joined", "last_login")
     ordering = ("email",)
 

@@ -13,7 +13,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
 from django.db import transaction
 
-from imigrasi.accounts.models import Role, User
+from imigrasi.accounts.models import Oversight, Role, User
 from imigrasi.catalog.models import Office
 
 DEMO_PASSWORD = "sandi-demo-2026"  # noqa: S105 - published demo credential, refused in production
@@ -26,6 +26,7 @@ class DemoUser:
     role: Role
     office_code: str | None = None
     totp_secret: str | None = None
+    oversight: Oversight = Oversight.OFFICE
 
 
 DEMO_USERS = [
@@ -51,6 +52,22 @@ DEMO_USERS = [
         Role.SUPERVISOR,
         "kanim-jakarta-selatan",
         "DEMOSUPERVISORTOTPSECRETAAAAAAAA",
+    ),
+    DemoUser(
+        "kanwil.bali@demo.imigrasi.example",
+        "Ni Luh Putu Sari",
+        Role.SUPERVISOR,
+        "kanim-denpasar",
+        "DEMOREGIONALHEADTOTPSECRETAAAAAA",
+        Oversight.REGION,
+    ),
+    DemoUser(
+        "pusat@demo.imigrasi.example",
+        "Agus Haryanto",
+        Role.SUPERVISOR,
+        "kanim-jakarta-pusat",
+        "DEMOHEADQUARTERSTOTPSECRETAAAAAA",
+        Oversight.NATION,
     ),
     DemoUser(
         "editor@demo.imigrasi.example",
@@ -94,6 +111,7 @@ def _ensure_user(demo: DemoUser) -> User:
             role=demo.role,
             office=office,
             is_superuser=demo.role == Role.ADMIN,
+            oversight=demo.oversight,
         )
     EmailAddress.objects.update_or_create(
         user=user, email=demo.email, defaults={"verified": True, "primary": True}
