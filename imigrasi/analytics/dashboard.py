@@ -150,13 +150,16 @@ def forecast_table(reader: MartReader, today: dt.date) -> Table:
     )
     next_week = sum(point for day, point, _lo, _hi in ahead if day < today + dt.timedelta(days=7))
     errors = [abs(held[day][0] - actual[day]) for day in held]
-    table.summary = _(
-        "About %(next)s visitors are expected in the next 7 days. Over the last 8 weeks the "
-        "forecast made beforehand was off by %(error)s visitors a day on average."
-    ) % {
-        "next": _number(next_week),
-        "error": _number(sum(errors) / len(errors), 1) if errors else "–",
-    }
+    if not ahead:
+        table.summary = _("No forecast is available for these offices yet.")
+    else:
+        table.summary = _(
+            "About %(next)s visitors are expected in the next 7 days. Over the last 8 weeks the "
+            "forecast made beforehand was off by %(error)s visitors a day on average."
+        ) % {
+            "next": _number(next_week),
+            "error": _number(sum(errors) / len(errors), 1) if errors else "–",
+        }
     if days:
         table.chart = _chart(
             lambda: charts.line_chart(
@@ -290,6 +293,7 @@ def heatmap_table(reader: MartReader) -> Table:
                 columns=hours,
                 values=[[float("nan") if v is None else v for v in grid[w]] for w in used],
                 value_label=_("Visitors per hour"),
+                number_format=lambda value: _number(value, 1),
             )
         )
     else:

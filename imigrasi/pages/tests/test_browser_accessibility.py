@@ -27,6 +27,8 @@ SKIP_PREFIXES = (
     "/api/",  # JSON, and /api/v1/docs is third-party Swagger UI (see the accessibility statement)
     "/accounts/logout/",  # would end the session mid-crawl
     "/admin/logout/",
+    "/staff/analitik/csv/",  # CSV and Parquet downloads, not pages
+    "/staff/analitik/parquet/",
 )
 MAX_PAGES_PER_LANGUAGE = 80
 # Pages of the same shape (another application number, another sort order) render the same
@@ -219,7 +221,7 @@ def test_applicant_pages_have_no_wcag_violations(
     ["officer", "supervisor", "content_editor", "auditor", "privacy_officer", "admin_user"],
 )
 def test_staff_pages_have_no_wcag_violations(
-    live_server, browser_context, persona, request, applications
+    live_server, browser_context, persona, request, applications, analytics_marts
 ):
     user = request.getfixturevalue(persona)
     if persona == "privacy_officer":
@@ -230,6 +232,26 @@ def test_staff_pages_have_no_wcag_violations(
     check_both_languages(
         page, live_server.url, ["/staff/", "/akun/", "/accounts/2fa/"], skip=PUBLIC_CONTENT
     )
+
+
+@pytest.fixture
+def analytics_marts(tmp_path, settings):
+    """Marts with a few weeks of seeded figures, so the dashboard is checked with its charts."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from imigrasi.analytics import engine
+    from imigrasi.analytics.marts import MARTS, refresh_backlog, refresh_mart
+    from imigrasi.analytics.tests.sample_data import write_random_history
+
+    write_random_history(tmp_path, first_day=timezone.localdate() - dt.timedelta(days=35))
+    con = engine.connect("duckdb")
+    for spec in MARTS:
+        refresh_mart(con, spec, tmp_path, None, 20 * 60)
+    refresh_backlog(con, tmp_path)
+    settings.ANALYTICS_DIR = tmp_path
+    return tmp_path
 
 
 def _an_open_breach_incident(officer: Any) -> None:
