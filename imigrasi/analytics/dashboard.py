@@ -104,6 +104,7 @@ def volumes(reader: MartReader) -> Table:
                 y_label=_("Visitors"),
                 x=[day for day, _count in rows],
                 series=[charts.Series(_("Visitors"), [float(count) for _day, count in rows])],
+                number_format=lambda value: _number(value),
             )
         )
     else:
@@ -188,6 +189,8 @@ def forecast_table(reader: MartReader, today: dt.date) -> Table:
                     ],
                 ),
                 marker=today,
+                marker_label=_("Today"),
+                number_format=lambda value: _number(value),
             )
         )
     return table
@@ -234,6 +237,7 @@ def processing(reader: MartReader, names: dict[str, str]) -> Table:
                 categories=[names.get(r.service, r.service) for r in rows],
                 values=[r.median_days for r in rows],
                 value_label=_("Median days"),
+                number_format=lambda value: _number(value, 1),
             )
         )
     else:
