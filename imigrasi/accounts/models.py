@@ -46,6 +46,7 @@ class Oversight(models.TextChoices):
     REGION = "region", _("Own region (province)")
     NATION = "nation", _("Whole country (headquarters)")
 
+
 # Fields holding personal data: encrypted at rest and redacted in audit entries.
 PERSONAL_FIELDS = {"full_name", "phone", "nik"}
 
