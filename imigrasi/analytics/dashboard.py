@@ -444,22 +444,29 @@ def quota_table(office: Office | None, today: dt.date, base: Path | None) -> Tab
 
 
 def build(
-    filters: Filters, today: dt.date, office: Office | None, base: Path | None = None
+    filters: Filters,
+    today: dt.date,
+    office: Office | None,
+    base: Path | None = None,
+    only: str | None = None,
 ) -> Dashboard:
+    """Every table, or ``only`` the one a CSV download asks for (its charts and the other
+    tables' queries are not worth running for it)."""
     names = _service_names()
-    offices = queries.offices_named(filters.offices)
     dashboard = Dashboard(filters)
     with MartReader(filters, base) as reader:
-        for table in (
-            volumes(reader),
-            queue_table(reader, today),
-            heatmap_table(reader),
-            processing(reader, names),
-            backlog_table(reader, names),
-            forecast_table(reader, today),
-            models_table(reader, names, offices),
-        ):
-            dashboard.tables[table.name] = table
-    dashboard.tables["staffing"] = staffing_table(office, today, base)
-    dashboard.tables["quota"] = quota_table(office, today, base)
+        builders: dict[str, Callable[[], Table]] = {
+            "arrivals": lambda: volumes(reader),
+            "queue": lambda: queue_table(reader, today),
+            "heatmap": lambda: heatmap_table(reader),
+            "processing": lambda: processing(reader, names),
+            "backlog": lambda: backlog_table(reader, names),
+            "forecast": lambda: forecast_table(reader, today),
+            "models": lambda: models_table(reader, names, queries.offices_named(filters.offices)),
+            "staffing": lambda: staffing_table(office, today, base),
+            "quota": lambda: quota_table(office, today, base),
+        }
+        for name, make in builders.items():
+            if only is None or name == only:
+                dashboard.tables[name] = make()
     return dashboard

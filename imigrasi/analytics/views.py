@@ -42,7 +42,9 @@ DOWNLOADS = (
 )
 
 
-def _context(request: HttpRequest) -> tuple[FilterForm, dashboard.Dashboard | None]:
+def _context(
+    request: HttpRequest, only: str | None = None
+) -> tuple[FilterForm, dashboard.Dashboard | None]:
     scope = queries.scope_of(request.user)  # type: ignore[arg-type]
     form = FilterForm(request.GET or None, scope=scope)
     if not queries.marts_ready():
@@ -52,7 +54,7 @@ def _context(request: HttpRequest) -> tuple[FilterForm, dashboard.Dashboard | No
     office = None
     if filters.offices is not None and len(filters.offices) == 1:
         office = Office.objects.filter(code=filters.offices[0]).first()
-    return form, dashboard.build(filters, today, office)
+    return form, dashboard.build(filters, today, office, only=only)
 
 
 @reader_required
@@ -73,7 +75,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @reader_required
 def table_csv(request: HttpRequest, name: str) -> HttpResponse:
-    _form, board = _context(request)
+    _form, board = _context(request, only=name)
     if board is None or name not in board.tables:
         raise Http404
     table = board.tables[name]
