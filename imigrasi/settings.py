@@ -444,6 +444,9 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         "py4j": {"level": "WARNING"},  # Spark's bridge: connection chatter at INFO
+        # Stylesheets parsed once at import: a progress line per stylesheet per process.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -61,6 +61,17 @@ class OfficeProfile:
     priority_share: float
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """What both kinds of advice start from, read once per page: the office's profile and
+    its daily forecast from ``first`` on."""
+
+    office: Office
+    first: dt.date
+    profile: OfficeProfile
+    forecast: dict[dt.date, float]
+
+
 def office_profile(office: Office, today: dt.date, base: Path | None = None) -> OfficeProfile:
     filters = Filters(today - dt.timedelta(weeks=PROFILE_WEEKS), today, (office.code,))
     with MartReader(filters, base) as reader:
@@ -113,13 +124,25 @@ def booked_by_hour(office: Office, first: dt.date, last: dt.date) -> dict[tuple[
     return counts
 
 
-def staffing_plan(
+def outlook(
     office: Office, first: dt.date, days: int, today: dt.date, base: Path | None = None
-) -> list[HourAdvice]:
+) -> Outlook:
+    """The profile of the weeks before ``today`` and the forecast for ``days`` from ``first``."""
     last = first + dt.timedelta(days=days - 1)
-    profile = office_profile(office, today, base)
-    forecast = daily_forecast(office, first, last, base)
-    booked = booked_by_hour(office, first, last)
+    return Outlook(
+        office,
+        first,
+        office_profile(office, today, base),
+        daily_forecast(office, first, last, base),
+    )
+
+
+def staffing_plan(outlook: Outlook, days: int) -> list[HourAdvice]:
+    """Counters per hour for the first ``days`` of the outlook."""
+    office, profile = outlook.office, outlook.profile
+    last = outlook.first + dt.timedelta(days=days - 1)
+    forecast = {day: total for day, total in outlook.forecast.items() if day <= last}
+    booked = booked_by_hour(office, outlook.first, last)
     handle = profile.handle_minutes
     plan = []
     for day, total in sorted(forecast.items()):
@@ -151,18 +174,15 @@ def staffing_plan(
     return plan
 
 
-def quota_advice(
-    office: Office, first: dt.date, days: int, today: dt.date, base: Path | None = None
-) -> list[SlotAdvice]:
-    """Per weekday and slot start: the busiest expected demand over the coming ``days``."""
+def quota_advice(outlook: Outlook) -> list[SlotAdvice]:
+    """Per weekday and slot start: the busiest expected demand over the whole outlook."""
+    office, profile = outlook.office, outlook.profile
     policy = BookingPolicy.objects.filter(office=office).first()
     slot_minutes = policy.slot_minutes if policy else 30
     counters = Counter.objects.filter(office=office, is_active=True).count() or 1
-    profile = office_profile(office, today, base)
-    forecast = daily_forecast(office, first, first + dt.timedelta(days=days - 1), base)
     capacity = max(1, math.floor(counters * slot_minutes / profile.handle_minutes))
     peak: dict[tuple[int, int], float] = defaultdict(float)
-    for day, total in forecast.items():
+    for day, total in outlook.forecast.items():
         for (weekday, hour), share in profile.shares.items():
             if weekday == day.weekday():
                 peak[(weekday, hour)] = max(peak[(weekday, hour)], total * share)

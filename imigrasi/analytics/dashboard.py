@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from imigrasi.analytics import charts, queries
-from imigrasi.analytics.advice import quota_advice, staffing_plan
+from imigrasi.analytics.advice import Outlook, outlook, quota_advice, staffing_plan
 from imigrasi.analytics.queries import Filters, MartReader
 from imigrasi.catalog.models import Office, Service, bilingual
 
@@ -362,7 +363,7 @@ def models_table(reader: MartReader, names: dict[str, str], offices: dict[str, s
     )
 
 
-def staffing_table(office: Office | None, today: dt.date, base: Path | None) -> Table:
+def staffing_table(prospect: Outlook | None) -> Table:
     table = Table(
         "staffing",
         _("Counters to open in the next 7 days"),
@@ -376,10 +377,10 @@ def staffing_table(office: Office | None, today: dt.date, base: Path | None) -> 
         ],
         [],
     )
-    if office is None:
+    if prospect is None:
         table.summary = _("Choose one office to see its staffing advice.")
         return table
-    plan = staffing_plan(office, today, 7, today, base)
+    plan = staffing_plan(prospect, STAFFING_DAYS)
     table.rows = [
         [
             a.day.isoformat(),
@@ -402,9 +403,18 @@ def staffing_table(office: Office | None, today: dt.date, base: Path | None) -> 
 
 
 QUOTA_WEEKS = 4
+STAFFING_DAYS = 7
 
 
-def quota_table(office: Office | None, today: dt.date, base: Path | None) -> Table:
+def office_outlook(
+    office: Office | None, today: dt.date, base: Path | None = None
+) -> Outlook | None:
+    """The outlook both kinds of advice read: the quota weeks from today (staffing uses the
+    first days of it)."""
+    return None if office is None else outlook(office, today, QUOTA_WEEKS * 7, today, base)
+
+
+def quota_table(prospect: Outlook | None) -> Table:
     table = Table(
         "quota",
         _("Advised places per slot for the next 4 weeks"),
@@ -417,10 +427,10 @@ def quota_table(office: Office | None, today: dt.date, base: Path | None) -> Tab
         ],
         [],
     )
-    if office is None:
+    if prospect is None:
         table.summary = _("Choose one office to see its quota advice.")
         return table
-    advice = quota_advice(office, today, QUOTA_WEEKS * 7, today, base)
+    advice = quota_advice(prospect)
     table.rows = [
         [
             WEEKDAY_NAMES[a.weekday](),
@@ -454,6 +464,11 @@ def build(
     tables' queries are not worth running for it)."""
     names = _service_names()
     dashboard = Dashboard(filters)
+
+    @cache
+    def shared_outlook() -> Outlook | None:  # staffing and quota read it once between them
+        return office_outlook(office, today, base)
+
     with MartReader(filters, base) as reader:
         builders: dict[str, Callable[[], Table]] = {
             "arrivals": lambda: volumes(reader),
@@ -463,8 +478,8 @@ def build(
             "backlog": lambda: backlog_table(reader, names),
             "forecast": lambda: forecast_table(reader, today),
             "models": lambda: models_table(reader, names, queries.offices_named(filters.offices)),
-            "staffing": lambda: staffing_table(office, today, base),
-            "quota": lambda: quota_table(office, today, base),
+            "staffing": lambda: staffing_table(shared_outlook()),
+            "quota": lambda: quota_table(shared_outlook()),
         }
         for name, make in builders.items():
             if only is None or name == only:

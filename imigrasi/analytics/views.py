@@ -118,7 +118,8 @@ def apply_quota(request: HttpRequest) -> HttpResponse:
     if office is None or (scope is not None and code not in scope):
         raise Http404
     today = timezone.localdate()
-    advice = quota_advice(office, today, dashboard.QUOTA_WEEKS * 7, today)
+    prospect = dashboard.office_outlook(office, today)
+    advice = quota_advice(prospect) if prospect else []
     if not advice:
         messages.error(
             request, _("There is no forecast for this office yet, so nothing was changed.")

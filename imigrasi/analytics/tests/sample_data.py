@@ -10,9 +10,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from django.utils import timezone
 
 from imigrasi.analytics import layout
 from imigrasi.analytics.export import working_day_calendar, write_batch, write_table_atomically
+from imigrasi.analytics.forecast_job import FORECAST_SCHEMA
 
 OFFICES = [
     ("kanim-jakarta-selatan", "Asia/Jakarta"),
@@ -138,4 +140,17 @@ def write_random_history(base: Path, seed: int = 11, first_day: dt.date = FIRST_
     write_table_atomically(
         working_day_calendar(first_day - YEAR, first_day + YEAR),
         layout.dimension_path("calendar", base),
+    )
+
+
+def write_forecast(base: Path, office: str, per_day: float) -> None:
+    today = timezone.localdate()
+    rows = [
+        {"office": office, "service": "paspor-baru-dewasa", "date": today + dt.timedelta(days=d)}
+        | {"forecast": per_day, "lo80": per_day * 0.8, "hi80": per_day * 1.2}
+        for d in range(56)
+    ]
+    write_table_atomically(
+        pa.Table.from_pylist(rows, schema=FORECAST_SCHEMA),
+        base / "marts" / "forecast_daily.parquet",
     )

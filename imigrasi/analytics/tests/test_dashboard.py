@@ -10,18 +10,13 @@ import io
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from conftest import STAFF_TOTP, make_user
-from imigrasi.analytics import engine
-from imigrasi.analytics.export import write_table_atomically
-from imigrasi.analytics.forecast_job import FORECAST_SCHEMA
-from imigrasi.analytics.marts import MARTS, refresh_backlog, refresh_mart
-from imigrasi.analytics.tests.sample_data import write_random_history
+from imigrasi.analytics.tests.sample_data import write_forecast
 from imigrasi.appointments.models import Slot, SlotQuota
 from imigrasi.appointments.schedule import ensure_slots
 from imigrasi.appointments.setup import configure_office
@@ -32,18 +27,6 @@ from imigrasi.lib.workdays import holiday_name
 pytestmark = pytest.mark.django_db
 
 URL = "/staff/analitik/"
-
-
-@pytest.fixture
-def marts(tmp_path: Path, catalog: None) -> Any:
-    """Four weeks of seeded history ending last week, refreshed on DuckDB."""
-    write_random_history(tmp_path, first_day=timezone.localdate() - dt.timedelta(days=35))
-    con = engine.connect("duckdb")
-    for spec in MARTS:
-        refresh_mart(con, spec, tmp_path, None, 20 * 60)
-    refresh_backlog(con, tmp_path)
-    with override_settings(ANALYTICS_DIR=tmp_path):
-        yield tmp_path
 
 
 def supervisor_of(code: str, oversight: str = "office") -> Any:
@@ -166,19 +149,6 @@ def test_before_the_first_refresh_the_page_says_so(
         client = staff_client(supervisor_of("kanim-jakarta-selatan"))
         page = client.get(URL).content.decode()
     assert 'id="not-ready"' in page
-
-
-def write_forecast(base: Path, office: str, per_day: float) -> None:
-    today = timezone.localdate()
-    rows = [
-        {"office": office, "service": "paspor-baru-dewasa", "date": today + dt.timedelta(days=d)}
-        | {"forecast": per_day, "lo80": per_day * 0.8, "hi80": per_day * 1.2}
-        for d in range(56)
-    ]
-    write_table_atomically(
-        pa.Table.from_pylist(rows, schema=FORECAST_SCHEMA),
-        base / "marts" / "forecast_daily.parquet",
-    )
 
 
 def test_a_supervisor_applies_the_quota_advice_in_one_audited_step(
