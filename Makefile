@@ -37,6 +37,8 @@ setup: venv
 
 run: setup
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py generate_history --offices 0 --years 1 --if-missing
+	$(PY) manage.py refresh_analytics --no-forecast
 	$(PY) manage.py apply_retention
 	$(PY) scripts/devserver.py --host $(HOST) --port $(PORT) --workers $(WORKERS) --threads $(THREADS)
 

@@ -719,6 +719,14 @@ class _Writer:
         self.rows[table] += len(day)
 
 
+def has_history(base: Path) -> bool:
+    """Whether any generated history is in the raw layout."""
+    return any(
+        next(layout.raw_dir(table, base).glob(f"day=*/{HISTORY_PREFIX}*.parquet"), None)
+        for table in layout.RAW_SCHEMAS
+    )
+
+
 def remove_history(base: Path) -> int:
     """Delete every ``history-*.parquet`` under raw/ (exported ``part-*`` files stay), and the
     day directories that leaves empty."""

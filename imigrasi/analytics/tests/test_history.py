@@ -264,3 +264,7 @@ def test_the_command_creates_the_missing_offices_once(tmp_path):
     assert state["history_changed"] is True  # the next refresh recomputes every mart
     offices = set(read(tmp_path, "ticket_events").office)
     assert {o.code for o in EXTRA_OFFICES[:3]} <= offices
+    before = sorted(p.stat().st_mtime_ns for p in tmp_path.glob("raw/*/day=*/*.parquet"))
+    assert "kept" in run("--offices", "30", "--if-missing")  # make run: once, then kept
+    assert Office.objects.count() == 25
+    assert sorted(p.stat().st_mtime_ns for p in tmp_path.glob("raw/*/day=*/*.parquet")) == before

@@ -1,5 +1,5 @@
 """manage.py generate_history [--offices N] [--years Y] [--end YYYY-MM-DD] [--seed S]
-[--scale F] [--output DIR]
+[--scale F] [--output DIR] [--if-missing]
 
 Realistic synthetic history (queue tickets, bookings, application status changes) in the raw
 analytics layout, for the dashboard, the forecasts and the benchmarks (imigrasi/analytics/
@@ -43,6 +43,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", type=Path, default=None, help="analytics directory (ANALYTICS_DIR)"
         )
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="do nothing when history was generated before (make run uses this)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count, years, scale = int(options["offices"]), float(options["years"]), options["scale"]
@@ -52,6 +57,10 @@ class Command(BaseCommand):
             raise CommandError("--years must be more than 0 and at most 20")
         if not 0 < scale <= 100:
             raise CommandError("--scale must be more than 0 and at most 100")
+        base = Path(options["output"] or layout.root())
+        if options["if_missing"] and history.has_history(base):
+            self.stdout.write(f"History: kept what is in {base / 'raw'} (--if-missing).")
+            return
         try:
             offices, created = history.ensure_offices(count)
         except ValueError as exc:
@@ -63,7 +72,6 @@ class Command(BaseCommand):
             )
         last_day = options["end"] or history.default_last_day()
         first_day = history.first_day_for(last_day, years)
-        base = Path(options["output"] or layout.root())
         result = history.generate(
             [history.OfficeProfile.of(office) for office in offices],
             first_day,
