@@ -30,6 +30,8 @@ from imigrasi.analytics.export import write_table_atomically
 UTC_OFFSET_HOURS = {"Asia/Jakarta": 7, "Asia/Makassar": 8, "Asia/Jayapura": 9}
 SUBMITTED_FROM = "draft"
 DECIDED = ("in_production", "approved", "rejected")
+AWAITING_PAYMENT = "awaiting_payment"
+PAID_TO = ("in_review", "in_verification")  # a recorded payment hands the file to the office
 
 
 def _seconds(column: ibis.Value) -> ibis.Value:
@@ -121,12 +123,18 @@ def application_flow_daily(events: Table) -> Table:
 
 
 def decisions(decided_events: Table, all_events: Table, services: Table, calendar: Table) -> Table:
-    """One row per decided application: seconds and working days from sending to the first
-    decision, and whether that met the service's published time (SLA)."""
+    """One row per decided application: seconds from sending to the first decision (what the
+    applicant waits), and the working days the SLA counts — from payment, the clock the
+    operational due date starts (applications.actions._paid_fields), or from sending for a
+    service without a fee — and whether they met the service's published time."""
     sent = all_events.filter(all_events.from_status == SUBMITTED_FROM)
     sent = sent.group_by("application_id").agg(
         sent_at=_seconds(sent.at).min(), sent_day=sent.day.min()
     )
+    paid = all_events.filter(
+        (all_events.from_status == AWAITING_PAYMENT) & all_events.to_status.isin(PAID_TO)
+    )
+    paid = paid.group_by(paid_id=paid.application_id).agg(paid_day=paid.day.min())
     decided = decided_events.filter(decided_events.to_status.isin(DECIDED))
     decided = decided.group_by(["application_id", "office", "service"]).agg(
         decided_at=_seconds(decided.at).min(),
@@ -134,10 +142,12 @@ def decisions(decided_events: Table, all_events: Table, services: Table, calenda
         rejected=_count(decided.to_status == "rejected"),
     )
     joined = decided.inner_join(sent, "application_id")
-    start = calendar.select(sent_day=calendar.date, start_number=calendar.workday_number)
+    joined = joined.left_join(paid, joined.application_id == paid.paid_id)
+    joined = joined.mutate(clock_day=ibis.coalesce(joined.paid_day, joined.sent_day))
+    start = calendar.select(clock_day=calendar.date, start_number=calendar.workday_number)
     end = calendar.select(day=calendar.date, end_number=calendar.workday_number)
     sla = services.select(services.service, services.sla_days)
-    joined = joined.left_join(start, "sent_day")
+    joined = joined.left_join(start, "clock_day")
     joined = joined.left_join(end, "day")
     joined = joined.left_join(sla, "service")
     working_days = (joined.end_number - joined.start_number).fill_null(0)
@@ -194,7 +204,7 @@ def _decisions(con: BaseBackend, base: Path, days: Iterable[dt.date] | None, tar
     return decisions(
         engine.raw_table(con, "application_events", base, days),
         engine.raw_table(con, "application_events", base).select(
-            "application_id", "from_status", "at", "day"
+            "application_id", "from_status", "to_status", "at", "day"
         ),
         engine.dimension(con, "services", base),
         engine.dimension(con, "calendar", base),
