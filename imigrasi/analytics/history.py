@@ -37,31 +37,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import time
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
-from django.db import transaction
 
-from imigrasi.analytics import layout
 from imigrasi.analytics.calendar import calendar_features
-from imigrasi.analytics.history_offices import EXTRA_OFFICES
-from imigrasi.catalog.models import Office
+from imigrasi.analytics.history_files import EPOCH, Array, Columns, HistoryWriter, remove_history
+from imigrasi.analytics.history_offices import OfficeProfile
 
-Array = npt.NDArray[Any]
-
-HISTORY_PREFIX = "history-"
-EPOCH = dt.date(1970, 1, 1)
 ID_BASE = -(10**12)  # ids count up from here: all negative, in the order they are made
 MICROS = 1_000_000
 OPEN, CLOSE = 8 * 3600, 16 * 3600  # office-local seconds
@@ -185,41 +174,6 @@ LANES, ORIGINS = ["regular", "priority"], ["booked", "walk_in"]
 
 
 # --- offices ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OfficeProfile:
-    """What the generator needs to know about an office."""
-
-    code: str
-    kind: str
-    timezone: str
-    province: str
-
-    @classmethod
-    def of(cls, office: Office) -> OfficeProfile:
-        return cls(office.code, office.kind, office.timezone, office.province)
-
-
-@transaction.atomic
-def ensure_offices(count: int) -> tuple[list[Office], int]:
-    """The first ``count`` active offices (all of them for 0), oldest first; when fewer are
-    active, the missing ones are created from history_offices (same count, same codes)."""
-    active = list(Office.objects.filter(is_active=True).order_by("pk"))
-    if count <= len(active):
-        return (active if count == 0 else active[:count]), 0
-    taken = {office.code for office in active}
-    addable = [spec for spec in EXTRA_OFFICES if spec.code not in taken]
-    if count > len(active) + len(addable):
-        raise ValueError(
-            f"at most {len(active) + len(addable)} offices: {len(active)} active and "
-            f"{len(addable)} more from history_offices.py"
-        )
-    created = 0
-    for spec in addable[: count - len(active)]:
-        _, made = Office.objects.update_or_create(code=spec.code, defaults=spec.defaults())
-        created += int(made)
-    return list(Office.objects.filter(is_active=True).order_by("pk"))[:count], created
 
 
 @dataclass(frozen=True)
@@ -477,9 +431,6 @@ def _visits(rng: np.random.Generator, cal: _Calendar, offices: _Offices, days: A
     )
 
 
-Columns = dict[str, Array]
-
-
 def _ticket_events(visits: _Visits, ids: _Ids) -> Columns:
     n = len(visits.day)
     ticket = ids.take("ticket", n)
@@ -656,90 +607,6 @@ class _Ids:
         return ID_BASE + 1 + start + np.arange(n, dtype=np.int64)
 
 
-def _strings(codes: Array, values: Sequence[str]) -> pa.Array:
-    dictionary = pa.DictionaryArray.from_arrays(
-        pa.array(codes.astype(np.int32)), pa.array(list(values), pa.string())
-    )
-    return dictionary.cast(pa.string())
-
-
-class _Writer:
-    """Writes rows into their day partitions, one ``history-*.parquet`` file per partition and
-    call, through a temporary name so no reader sees half a file."""
-
-    def __init__(self, base: Path, seed: int, offices: list[str]) -> None:
-        self.base = base
-        self.seed = seed
-        self.rows = dict.fromkeys(layout.RAW_SCHEMAS, 0)
-        self.files = 0
-        self.strings: dict[str, Sequence[str]] = {
-            "office": offices,
-            "service": [s.code for s in SERVICES],
-            "lane": LANES,
-            "origin": ORIGINS,
-            "from_status": STATUSES,
-            "to_status": STATUSES,
-        }
-        self.kinds = {
-            "ticket_events": TICKET_KINDS,
-            "booking_events": BOOKING_KINDS,
-            "application_events": ["status"],
-        }
-
-    def write(self, table: str, columns: Columns) -> None:
-        day = columns["day"]
-        if not len(day):
-            return
-        order = np.argsort(day, kind="stable")
-        schema = layout.RAW_SCHEMAS[table]
-        arrays = []
-        for name in schema.names:
-            values = columns[name][order]
-            if name == "kind":
-                arrays.append(_strings(values, self.kinds[table]))
-            elif name in self.strings:
-                arrays.append(_strings(values, self.strings[name]))
-            elif schema.field(name).type == layout.TIMESTAMP:
-                arrays.append(pa.array(values, pa.int64()).cast(layout.TIMESTAMP))
-            else:
-                arrays.append(pa.array(values, schema.field(name).type))
-        data = pa.Table.from_arrays(arrays, schema=schema)
-        day = day[order]
-        starts = np.flatnonzero(np.concatenate([[True], day[1:] != day[:-1]]))
-        ends = np.append(starts[1:], len(day))
-        for start, end in zip(starts, ends, strict=True):
-            partition = EPOCH + dt.timedelta(days=int(day[start]))
-            directory = layout.raw_dir(table, self.base) / f"day={partition.isoformat()}"
-            directory.mkdir(parents=True, exist_ok=True)
-            path = directory / f"{HISTORY_PREFIX}s{self.seed}-{self.files:06d}.parquet"
-            temporary = path.with_name(f".{path.name}.tmp")
-            pq.write_table(data.slice(start, end - start), temporary, compression="zstd")
-            os.replace(temporary, path)
-            self.files += 1
-        self.rows[table] += len(day)
-
-
-def has_history(base: Path) -> bool:
-    """Whether any generated history is in the raw layout."""
-    return any(
-        next(layout.raw_dir(table, base).glob(f"day=*/{HISTORY_PREFIX}*.parquet"), None)
-        for table in layout.RAW_SCHEMAS
-    )
-
-
-def remove_history(base: Path) -> int:
-    """Delete every ``history-*.parquet`` under raw/ (exported ``part-*`` files stay), and the
-    day directories that leaves empty."""
-    removed = 0
-    for table in layout.RAW_SCHEMAS:
-        for path in layout.raw_dir(table, base).glob(f"day=*/{HISTORY_PREFIX}*.parquet"):
-            path.unlink()
-            removed += 1
-            if not any(path.parent.iterdir()):
-                path.parent.rmdir()
-    return removed
-
-
 # --- the whole run ------------------------------------------------------------------------
 
 
@@ -797,7 +664,23 @@ def generate(
     removed = remove_history(base)
     cal = _calendar(first_day, last_day)
     offices = _offices(profiles, seed, scale)
-    writer = _Writer(base, seed, offices.codes)
+    writer = HistoryWriter(
+        base,
+        seed,
+        strings={
+            "office": offices.codes,
+            "service": [s.code for s in SERVICES],
+            "lane": LANES,
+            "origin": ORIGINS,
+            "from_status": STATUSES,
+            "to_status": STATUSES,
+        },
+        kinds={
+            "ticket_events": TICKET_KINDS,
+            "booking_events": BOOKING_KINDS,
+            "application_events": ["status"],
+        },
+    )
     ids = _Ids()
     pending: list[Columns] = []  # application events wait until their days are complete
     last = (last_day - EPOCH).days
@@ -829,7 +712,7 @@ def generate(
     )
 
 
-def _flush(writer: _Writer, pending: list[Columns], before: int | None) -> list[Columns]:
+def _flush(writer: HistoryWriter, pending: list[Columns], before: int | None) -> list[Columns]:
     if not pending:
         return []
     merged = {name: np.concatenate([part[name] for part in pending]) for name in pending[0]}

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
+from imigrasi.catalog.models import Office
+
 # Every province's time zone (WIB, WITA, WIT), spelled as in catalog/data/offices.json.
 _ZONES = {
     "Asia/Jakarta": (
@@ -270,3 +274,38 @@ def _parse(line: str) -> ExtraOffice:
 EXTRA_OFFICES: tuple[ExtraOffice, ...] = tuple(
     _parse(line) for line in _TABLE.splitlines() if line.strip()
 )
+
+
+@dataclass(frozen=True)
+class OfficeProfile:
+    """What the generator needs to know about an office."""
+
+    code: str
+    kind: str
+    timezone: str
+    province: str
+
+    @classmethod
+    def of(cls, office: Office) -> OfficeProfile:
+        return cls(office.code, office.kind, office.timezone, office.province)
+
+
+@transaction.atomic
+def ensure_offices(count: int) -> tuple[list[Office], int]:
+    """The first ``count`` active offices (all of them for 0), oldest first; when fewer are
+    active, the missing ones are created from history_offices (same count, same codes)."""
+    active = list(Office.objects.filter(is_active=True).order_by("pk"))
+    if count <= len(active):
+        return (active if count == 0 else active[:count]), 0
+    taken = {office.code for office in active}
+    addable = [spec for spec in EXTRA_OFFICES if spec.code not in taken]
+    if count > len(active) + len(addable):
+        raise ValueError(
+            f"at most {len(active) + len(addable)} offices: {len(active)} active and "
+            f"{len(addable)} more from history_offices.py"
+        )
+    created = 0
+    for spec in addable[: count - len(active)]:
+        _, made = Office.objects.update_or_create(code=spec.code, defaults=spec.defaults())
+        created += int(made)
+    return list(Office.objects.filter(is_active=True).order_by("pk"))[:count], created

@@ -16,8 +16,8 @@ import pytest
 from django.core.management import call_command
 
 from imigrasi.analytics import layout
-from imigrasi.analytics.history import OfficeProfile, generate
-from imigrasi.analytics.history_offices import EXTRA_OFFICES, PROVINCE_TIMEZONES
+from imigrasi.analytics.history import generate
+from imigrasi.analytics.history_offices import EXTRA_OFFICES, PROVINCE_TIMEZONES, OfficeProfile
 from imigrasi.catalog.demo import OFFICES_FILE, load_offices
 from imigrasi.catalog.models import Office
 from imigrasi.lib.workdays import is_working_day

@@ -18,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from imigrasi.analytics import history, layout
 from imigrasi.analytics.export import export_dimensions
+from imigrasi.analytics.history_files import has_history
+from imigrasi.analytics.history_offices import OfficeProfile, ensure_offices
 from imigrasi.analytics.refresh import mark_history_changed
 
 
@@ -58,11 +60,11 @@ class Command(BaseCommand):
         if not 0 < scale <= 100:
             raise CommandError("--scale must be more than 0 and at most 100")
         base = Path(options["output"] or layout.root())
-        if options["if_missing"] and history.has_history(base):
+        if options["if_missing"] and has_history(base):
             self.stdout.write(f"History: kept what is in {base / 'raw'} (--if-missing).")
             return
         try:
-            offices, created = history.ensure_offices(count)
+            offices, created = ensure_offices(count)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if not offices:
@@ -73,7 +75,7 @@ class Command(BaseCommand):
         last_day = options["end"] or history.default_last_day()
         first_day = history.first_day_for(last_day, years)
         result = history.generate(
-            [history.OfficeProfile.of(office) for office in offices],
+            [OfficeProfile.of(office) for office in offices],
             first_day,
             last_day,
             base,
