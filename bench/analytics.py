@@ -92,7 +92,7 @@ def _add_one_day(base: Path) -> int:
     from imigrasi.analytics.export import read_state, write_batch, write_state
 
     dataset = ds.dataset(
-        layout.raw_dir("ticket_events", base), format="parquet", partitioning="hive"
+        layout.raw_dir("ticket_events", base), format="parquet", partitioning=layout.PARTITIONING
     )
     last = max(dataset.to_table(columns=["day"]).column("day").to_pylist())
     table = dataset.to_table(filter=pc.field("day") == last)
@@ -162,10 +162,13 @@ def _run(env: dict[str, str], step: str) -> dict[str, Any]:
         [sys.executable, __file__, "--step", step],
         cwd=ROOT,
         env=env,
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     )
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"step {step} failed with exit code {result.returncode}")
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 

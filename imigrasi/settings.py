@@ -446,6 +446,7 @@ LOGGING = {
         "py4j": {"level": "WARNING"},  # Spark's bridge: connection chatter at INFO
         # Stylesheets parsed once at import: a progress line per stylesheet per process.
         "weasyprint": {"level": "WARNING"},
+        "pyrate_limiter": {"level": "WARNING"},  # a line per limiter created
         "fontTools": {"level": "WARNING"},
     },
 }

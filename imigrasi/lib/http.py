@@ -19,6 +19,10 @@ DELETE, OPTIONS) or any request carrying an ``Idempotency-Key`` header, on conne
 timeouts and 502/503/504 (plus 408/429, which mean "not now" rather than "wrong"). A POST without
 a key is sent exactly once, because a timeout does not tell us whether the server acted on it.
 
+Libraries (docs/decisions/0009): tenacity runs the retry loop, pyrate-limiter the optional
+per-system rate limit (an agency's quota); the circuit breaker is ours because pybreaker
+serialises every call through one lock.
+
 Logs are at WARNING and never contain request or response bodies, which may hold personal data
 (names, NIK, passport numbers); only the client name, method, path (without query string),
 status or exception type and attempt number are logged.
@@ -35,6 +39,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from pyrate_limiter import Duration, Limiter, Rate
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +53,9 @@ UNAVAILABLE_4XX = frozenset({408, 429})
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Exponential backoff never waits longer than this between two attempts.
 MAX_BACKOFF_SECONDS = 10.0
+# A request over the per-system rate limit waits at most this long for a turn, then the
+# dependency counts as unavailable (the caller keeps the work pending).
+RATE_LIMIT_WAIT_SECONDS = 1.0
 
 
 class OutboundError(Exception):
@@ -168,6 +177,14 @@ class _CircuitBreaker:
             return self._opened_at is not None
 
 
+class _Retry(Exception):
+    """Raised inside an attempt to ask tenacity for another one; carries the real error."""
+
+    def __init__(self, error: OutboundError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class _Failure:
     """A failed attempt: the exception to raise and whether the request may be repeated."""
 
@@ -198,10 +215,13 @@ class OutboundClient:
         backoff: float = 0.2,
         circuit_failures: int = 5,
         circuit_reset: float = 30.0,
+        rate_per_second: int | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ValueError(f"{name}: base URL must be an absolute http(s) URL")
+        if rate_per_second is not None and rate_per_second < 1:
+            raise ValueError(f"{name}: rate_per_second must be at least 1")
         if timeout <= 0 or retries < 0 or backoff < 0 or circuit_failures < 1 or circuit_reset < 0:
             raise ValueError(f"{name}: invalid timeout/retry/circuit settings")
         self.name = name
@@ -209,6 +229,9 @@ class OutboundClient:
         self.retries = retries
         self.backoff = backoff
         self._circuit = _CircuitBreaker(circuit_failures, circuit_reset)
+        # The agency's quota for us, per process (pyrate-limiter, in memory): W web workers
+        # send at most W times the rate; a deployment with a shared quota sets the rate per worker.
+        self._limiter = Limiter(Rate(rate_per_second, Duration.SECOND)) if rate_per_second else None
         # One timeout value bounds connecting, each read, each write and waiting for a pooled
         # connection; without it httpx would still default to 5 s, but we want it explicit.
         self._client = httpx.Client(
@@ -256,38 +279,81 @@ class OutboundClient:
         if idempotency_key is not None:
             request_headers[IDEMPOTENCY_HEADER] = idempotency_key
         retryable = method in IDEMPOTENT_METHODS or IDEMPOTENCY_HEADER in request_headers
-        max_attempts = 1 + (self.retries if retryable else 0)
         log_path = path.split("?", 1)[0]
 
-        attempt = 0
-        last_failure: _Failure | None = None
-        while True:
-            allowed, is_trial, retry_after = self._circuit.acquire()
-            if not allowed and last_failure is not None:
-                # Our own earlier attempt opened the circuit: its error is the better story.
-                raise last_failure.error
-            if not allowed:
-                # DEBUG, not WARNING: with the circuit open this runs for every request, and the
-                # opening itself was already logged as a warning.
-                logger.debug("%s %s %s: circuit open, failing fast", self.name, method, log_path)
-                raise DependencyUnavailable(
-                    f"{self.name}: circuit open after repeated failures",
-                    dependency=self.name,
-                    method=method,
-                    path=log_path,
-                    reason="circuit_open",
-                    retry_after=retry_after,
-                )
-            outcome = self._attempt(
-                method, path, log_path, json, request_headers, attempt, is_trial
+        attempts = Retrying(
+            stop=stop_after_attempt(1 + (self.retries if retryable else 0)),
+            wait=self._backoff_delay,
+            retry=retry_if_exception(lambda exc: isinstance(exc, _Retry)),
+            sleep=time.sleep,
+            reraise=True,
+        )
+        previous: OutboundError | None = None
+        try:
+            for attempt in attempts:
+                with attempt:
+                    number = attempt.retry_state.attempt_number - 1
+                    try:
+                        return self._guarded_attempt(
+                            method, path, log_path, json, request_headers, number, retryable
+                        )
+                    except DependencyUnavailable as exc:
+                        if exc.reason == "circuit_open" and previous is not None:
+                            # Our own earlier attempt opened the circuit: its error is the
+                            # better story.
+                            raise previous from previous.__cause__
+                        raise
+                    except _Retry as exc:
+                        previous = exc.error
+                        raise
+        except _Retry as exhausted:
+            raise exhausted.error from exhausted.error.__cause__
+        raise AssertionError("unreachable: tenacity either returns, raises or retries")
+
+    def _guarded_attempt(
+        self,
+        method: str,
+        path: str,
+        log_path: str,
+        json: Any,
+        headers: httpx.Headers,
+        attempt: int,
+        retryable: bool,
+    ) -> httpx.Response:
+        """One attempt through the circuit and the rate limit: the response, or an exception
+        (``_Retry`` for a failure worth repeating)."""
+        allowed, is_trial, retry_after = self._circuit.acquire()
+        if not allowed:
+            # DEBUG, not WARNING: with the circuit open this runs for every request, and the
+            # opening itself was already logged as a warning.
+            logger.debug("%s %s %s: circuit open, failing fast", self.name, method, log_path)
+            raise DependencyUnavailable(
+                f"{self.name}: circuit open after repeated failures",
+                dependency=self.name,
+                method=method,
+                path=log_path,
+                reason="circuit_open",
+                retry_after=retry_after,
             )
-            if isinstance(outcome, httpx.Response):
-                return outcome
-            last_failure = outcome
-            attempt += 1
-            if attempt >= max_attempts or not outcome.retryable:
-                raise outcome.error
-            time.sleep(self._backoff_delay(attempt - 1))
+        if self._limiter is not None and not self._limiter.try_acquire(
+            self.name, blocking=True, timeout=RATE_LIMIT_WAIT_SECONDS
+        ):
+            self._circuit.release(is_trial)
+            logger.warning("%s %s %s: own rate limit reached", self.name, method, log_path)
+            raise DependencyUnavailable(
+                f"{self.name}: our rate limit for this system is reached",
+                dependency=self.name,
+                method=method,
+                path=log_path,
+                reason="rate_limited",
+                retry_after=1.0,
+            )
+        outcome = self._attempt(method, path, log_path, json, headers, attempt, is_trial)
+        if isinstance(outcome, httpx.Response):
+            return outcome
+        if outcome.retryable and retryable:
+            raise _Retry(outcome.error)
+        raise outcome.error
 
     def _attempt(
         self,
@@ -386,7 +452,10 @@ class OutboundClient:
         error.__cause__ = exc
         return _Failure(error, retryable=True)
 
-    def _backoff_delay(self, retry_index: int) -> float:
+    def _backoff_delay(self, state: RetryCallState) -> float:
+        """tenacity's wait: "equal jitter" before retry n (0-based) — see the class docstring.
+        (tenacity's own ``wait_random_exponential`` is full jitter, which can retry at once.)"""
+        retry_index = state.attempt_number - 1
         ceiling = min(self.backoff * (2**retry_index), MAX_BACKOFF_SECONDS)
         # Jitter only spreads retries over time; it protects nothing, so `random` is right here.
         return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not a secret

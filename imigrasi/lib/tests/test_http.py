@@ -292,3 +292,36 @@ def test_it_refuses_an_absolute_url_in_place_of_a_path(server, make_client) -> N
 def test_it_refuses_a_base_url_that_is_not_http() -> None:
     with pytest.raises(ValueError, match="http"):
         OutboundClient("ftp://billing.example", name="billing")
+
+
+def test_the_per_system_rate_limit_spaces_requests_and_never_exceeds_it(
+    server, make_client, monkeypatch
+) -> None:
+    monkeypatch.setattr("imigrasi.lib.http.RATE_LIMIT_WAIT_SECONDS", 3.0)
+    client = make_client(rate_per_second=5)
+    started = time.monotonic()
+    for _ in range(7):
+        client.request("GET", "/ok")
+    # Five fit the first second; the sixth and seventh wait for the window to move on.
+    assert time.monotonic() - started >= 0.9
+    assert server.hits["/ok"] == 7
+
+
+def test_a_request_that_cannot_get_a_turn_in_time_is_unavailable_not_lost(
+    server, make_client, monkeypatch
+) -> None:
+    monkeypatch.setattr("imigrasi.lib.http.RATE_LIMIT_WAIT_SECONDS", 0.05)
+    client = make_client(rate_per_second=1, retries=0)
+    client.request("GET", "/ok")
+    with pytest.raises(DependencyUnavailable) as caught:
+        client.request("GET", "/ok")
+    assert caught.value.reason == "rate_limited" and caught.value.retry_after
+    assert server.hits["/ok"] == 1
+
+
+def test_retries_wait_with_jittered_exponential_backoff(server, make_client) -> None:
+    client = make_client(backoff=0.2)
+    started = time.monotonic()
+    client.request("GET", "/flaky/backoff")
+    # Waits of [0.1, 0.2] then [0.2, 0.4] seconds ("equal jitter").
+    assert 0.3 <= time.monotonic() - started < 1.0
