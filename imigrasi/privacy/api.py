@@ -16,6 +16,7 @@ from pydantic import Field
 
 from imigrasi.accounts.api_auth import user_auth
 from imigrasi.accounts.models import User
+from imigrasi.accounts.queries import personal_data_reads_about
 from imigrasi.applications.actions import ApplicationError
 from imigrasi.applications.queries import get_own_application
 from imigrasi.lib.api_errors import ErrorOut, ValidationOut
@@ -61,6 +62,12 @@ class CorrectionOut(Schema):
     status: str
 
 
+class DataReadOut(Schema):
+    at: dt.datetime
+    who: str = Field(description="Role and office (or agency) of whoever read the data")
+    why: str = Field(description="The recorded purpose, translated")
+
+
 class CloseIn(Schema):
     password: str = Field(min_length=1, max_length=128)
 
@@ -94,6 +101,16 @@ def accept_notice(request: HttpRequest) -> dict[str, Any]:
     user = _user(request)
     do_give_consent(user, language=user.preferred_language, channel="api")
     return _consent(user)
+
+
+@router.get(
+    "/data-reads",
+    response=list[DataReadOut],
+    summary="Who has read your personal data: staff and other agencies, newest first",
+)
+def data_reads(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
+    reads = personal_data_reads_about(_user(request), limit=max(1, min(limit, 500)))
+    return [{"at": read.at, "who": read.who, "why": read.why} for read in reads]
 
 
 @router.get("/exports", response=list[ExportOut], summary="Your copies of your data")

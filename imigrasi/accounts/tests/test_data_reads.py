@@ -60,3 +60,18 @@ def test_a_scan_an_officer_opens_is_recorded_once(staff_client, officer, applica
     entry = AuditEntry.objects.get(action="personal_data.read", subject_id=applicant.pk)
     assert entry.reason == "back office: document viewed"
     assert entry.actor_label == f"user:{officer.pk}:officer:{officer.office_id}"
+
+
+def test_the_api_lists_the_same_reads_for_the_person_and_nobody_else(
+    staff_client, client, officer, applicant, sent
+):
+    application, _ = sent
+    assert staff_client(officer).get(f"/staff/permohonan/{application.number}/").status_code == 200
+    client.force_login(applicant)
+    answer = client.get("/api/v1/privacy/data-reads").json()
+    assert [(read["who"], read["why"]) for read in answer] == [
+        (f"Petugas, {officer.office.name}", "Memproses permohonan Anda")
+    ]
+    assert "user:" not in str(answer)
+    # The officer's own list is about the officer, not about the applicant they served.
+    assert staff_client(officer).get("/api/v1/privacy/data-reads").json() == []

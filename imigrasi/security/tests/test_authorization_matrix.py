@@ -384,6 +384,7 @@ MATRIX: dict[str, str] = {
     "GET /api/v1/privacy/consent":                                               "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "POST /api/v1/privacy/consent":                                              "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "GET /api/v1/privacy/exports":                                               "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /api/v1/privacy/data-reads":                                            "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "POST /api/v1/privacy/exports":                                              "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     # The password is asked again (a wrong one here: 422 for the holder, 404 for the rest).
     "POST /api/v1/privacy/exports/{export_id}/download":                         "login  bad    deny   deny   deny   2fa    deny   deny   deny   deny",
