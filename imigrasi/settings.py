@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "imigrasi.appointments",
     "imigrasi.assistant",
     "imigrasi.privacy",
+    "imigrasi.outbox",
     "imigrasi.analytics",
     "imigrasi.pages",
     "imigrasi.security",
@@ -341,6 +342,17 @@ PAYMENT_CALLBACK_PUBLIC_KEY = env_str(
     "PAYMENT_CALLBACK_PUBLIC_KEY", _dev_secrets.get("payment_public_key", "")
 )
 BILLING_CODE_TTL_MINUTES = env_int("BILLING_CODE_TTL_MINUTES", 120)
+# Decision events to other agencies (imigrasi/outbox): per-attempt timeout of a webhook POST.
+OUTBOX_TIMEOUT_SECONDS = float(env_int("OUTBOX_TIMEOUT_SECONDS", 10))
+# The receiving-agency simulator that make run starts; the demo agencies subscribe at it with
+# the development secret (never read from the environment: production agencies get their own).
+AGENCY_RECEIVER_URL = env_str("AGENCY_RECEIVER_URL", "http://127.0.0.1:8004").rstrip("/")
+DEMO_AGENCY_WEBHOOK_SECRET = _dev_secrets.get("agency_webhook_secret", "")
+# ECDSA P-256 private key (PKCS#8 PEM) that signs the QR codes of issued documents
+# (imigrasi/lib/credentials.py, ADR 0008); retired public keys stay published for checking.
+CREDENTIAL_SIGNING_KEY = env_secret(
+    "CREDENTIAL_SIGNING_KEY", _dev_secrets.get("credential_signing_key", "")
+)
 # Office whose officers process applications that need no visit (e-VoA, visas).
 ONLINE_PROCESSING_OFFICE = env_str("ONLINE_PROCESSING_OFFICE", "kanim-jakarta-selatan")
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "")

@@ -1,5 +1,7 @@
 #!/usr/bin/env python
-"""`make run`'s processes: the web server, the task worker and the payment simulator.
+"""`make run`'s processes: the web server, the task worker, the analytics refresher and the
+simulators of outside systems (payment channel, population registry, tax office, receiving
+agency).
 
 One Ctrl+C stops them all. A child that crashes is restarted with backoff while the others keep
 running (imigrasi.lib.supervisor). Production runs the same commands under its own supervisor
@@ -14,6 +16,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -39,6 +42,8 @@ def main() -> int:
     env.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
     # Through the environment, not the command line: keys do not belong in `ps` output.
     env["PAYMENT_SIMULATOR_PRIVATE_KEY_B64"] = secrets["payment_private_key"]
+    env["AGENCY_RECEIVER_SECRET"] = secrets.get("agency_webhook_secret", "")
+    receiver_port = urlsplit(env.get("AGENCY_RECEIVER_URL", "http://127.0.0.1:8004")).port or 8004
     commands = {
         "payments": [
             sys.executable,
@@ -50,6 +55,38 @@ def main() -> int:
             str(payment_port),
             "--data-file",
             str(var_dir / "payment-simulator.json"),
+            "--quiet",
+        ],
+        # Government systems (simulators/*): failure modes switchable over HTTP, see their
+        # docstrings and docs/integrations.md.
+        "population-registry": [
+            sys.executable,
+            "-m",
+            "simulators.population_registry.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "8003",
+            "--quiet",
+        ],
+        "tax-office": [
+            sys.executable,
+            "-m",
+            "simulators.tax_office.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "8005",
+            "--quiet",
+        ],
+        "agency-receiver": [
+            sys.executable,
+            "-m",
+            "simulators.agency_receiver.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(receiver_port),
             "--quiet",
         ],
         "worker": [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
@@ -79,6 +116,8 @@ def main() -> int:
     print(
         f"\nImigrasi Digital: http://{args.host}:{args.port}\n"
         f"Payment simulator (pay billing codes by hand): http://127.0.0.1:{payment_port}\n"
+        "Population registry and tax office simulators: http://127.0.0.1:8003, :8005\n"
+        f"Receiving agency (decision events): http://127.0.0.1:{receiver_port}/_control/received\n"
         "Ctrl+C stops everything.\n",
         flush=True,
     )

@@ -18,7 +18,9 @@ _PURPOSES = {
     "back office": gettext_lazy("Processing your application"),
     "help desk": gettext_lazy("Answering your question at the help desk"),
     "admin": gettext_lazy("Administering your account"),
+    "shared": gettext_lazy("Told by law of a decision about you"),
 }
+AGENCY_PREFIX = "agency:"  # how deliveries to other agencies (imigrasi/outbox) are recorded
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,16 @@ def personal_data_reads_about(user: User, limit: int = 10) -> list[DataRead]:
     return [
         DataRead(
             at=entry.created_at,
-            who=_who(role, offices.get(office) if office is not None else None),
+            who=_agency(entry)
+            if entry.actor_label.startswith(AGENCY_PREFIX)
+            else _who(role, offices.get(office) if office is not None else None),
             why=str(_PURPOSES.get(entry.reason.split(":")[0], entry.reason)),
         )
         for entry, (role, office) in zip(entries, actors, strict=True)
     ]
+
+
+def _agency(entry: AuditEntry) -> str:
+    """Another agency is named: it is accountable as an institution, like an office."""
+    after = entry.after if isinstance(entry.after, dict) else {}
+    return str(after.get("agency") or entry.actor_label.removeprefix(AGENCY_PREFIX))

@@ -13,4 +13,5 @@ urlpatterns = [
     path("privasi/", include("imigrasi.privacy.staff_urls")),
     path("koreksi/", include("imigrasi.privacy.correction_urls")),
     path("analitik/", include("imigrasi.analytics.urls")),
+    path("integrasi/", include("imigrasi.outbox.urls")),
 ]

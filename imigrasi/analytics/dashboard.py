@@ -146,6 +146,7 @@ def forecast_table(reader: MartReader, today: dt.date) -> Table:
         )
     table = Table(
         "forecast",
+        # xgettext:no-python-format
         _("Visitors: actual, and forecast with its 80 % range"),
         [_("Date"), _("Actual"), _("Forecast"), _("Low (80 %)"), _("High (80 %)")],
         rows,
@@ -182,6 +183,7 @@ def forecast_table(reader: MartReader, today: dt.date) -> Table:
                     ),
                 ],
                 band=charts.Band(
+                    # xgettext:no-python-format
                     _("80 % range"),
                     [float((future.get(d) or held.get(d) or (0, float("nan")))[1]) for d in days],
                     [

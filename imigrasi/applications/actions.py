@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from imigrasi.accounts.models import OFFICE_BOUND_ROLES, Role, User
 from imigrasi.applications import documents as document_store
 from imigrasi.applications import tasks
+from imigrasi.applications.agency_events import publish_decision
 from imigrasi.applications.models import (
     MAX_PEOPLE_PER_ACCOUNT,
     Application,
@@ -122,7 +123,8 @@ def _change_status(
     message: str = "",
     extra: dict[str, Any] | None = None,
 ) -> Application:
-    """Compare-and-set the status; raises IllegalTransition or Conflict."""
+    """Compare-and-set the status; raises IllegalTransition or Conflict. The change, its
+    event, its audit row and any decision event for other agencies commit together."""
     transition = transition_for(application.workflow, action, application.status, actor_kind)
     now = timezone.now()
     updates: dict[str, Any] = {
@@ -131,31 +133,33 @@ def _change_status(
         "updated_at": now,
         **(extra or {}),
     }
-    changed = Application.objects.filter(
-        pk=application.pk, status=application.status, version=application.version
-    ).update(**updates)
-    if changed != 1:
-        raise Conflict("changed_by_someone_else")
-    previous = application.status
-    application.refresh_from_db()
-    _event(
-        application,
-        EventKind.STATUS,
-        actor,
-        from_status=previous,
-        to_status=application.status,
-        message=message,
-    )
-    record_event(
-        actor=actor,
-        system_actor="" if actor else "system",
-        action=f"application.{action}",
-        obj=application,
-        subject_id=application.account_id,
-        before={"status": previous},
-        after={"status": application.status},
-        reason=message,
-    )
+    with transaction.atomic():
+        changed = Application.objects.filter(
+            pk=application.pk, status=application.status, version=application.version
+        ).update(**updates)
+        if changed != 1:
+            raise Conflict("changed_by_someone_else")
+        previous = application.status
+        application.refresh_from_db()
+        _event(
+            application,
+            EventKind.STATUS,
+            actor,
+            from_status=previous,
+            to_status=application.status,
+            message=message,
+        )
+        publish_decision(application, action)
+        record_event(
+            actor=actor,
+            system_actor="" if actor else "system",
+            action=f"application.{action}",
+            obj=application,
+            subject_id=application.account_id,
+            before={"status": previous},
+            after={"status": application.status},
+            reason=message,
+        )
     return application
 
 

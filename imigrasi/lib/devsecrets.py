@@ -16,9 +16,16 @@ from pathlib import Path
 
 def _new_secrets() -> dict[str, str]:
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     field_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    # Signs the QR codes on issued documents (imigrasi/lib/credentials.py): ECDSA P-256.
+    credential_key = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
     # The payment simulator signs callbacks with the private key; the platform verifies them.
     private = Ed25519PrivateKey.generate()
     raw = serialization.Encoding.Raw
@@ -34,6 +41,10 @@ def _new_secrets() -> dict[str, str]:
         "payment_public_key": base64.b64encode(
             private.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
         ).decode(),
+        # The demo agencies' webhook secret (Standard Webhooks ``whsec_`` form), shared by the
+        # receiving-agency simulator that make run starts.
+        "agency_webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "credential_signing_key": credential_key.decode(),
     }
 
 

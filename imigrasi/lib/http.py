@@ -262,13 +262,15 @@ class OutboundClient:
         path: str,
         *,
         json: Any = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> httpx.Response:
         """Send a request and return the response when its status is below 400.
 
         Raises ``DependencyUnavailable`` or ``DependencyRejected`` (see the module docstring).
-        ``path`` is relative to the base URL and may carry a query string.
+        ``path`` is relative to the base URL and may carry a query string. ``content`` sends
+        exact bytes (a signed body) instead of ``json``.
         """
         if not path.startswith("/"):
             # An absolute URL here would silently bypass the base URL (and this client's name,
@@ -280,6 +282,7 @@ class OutboundClient:
             request_headers[IDEMPOTENCY_HEADER] = idempotency_key
         retryable = method in IDEMPOTENT_METHODS or IDEMPOTENCY_HEADER in request_headers
         log_path = path.split("?", 1)[0]
+        body: dict[str, Any] = {"json": json} if content is None else {"content": content}
 
         attempts = Retrying(
             stop=stop_after_attempt(1 + (self.retries if retryable else 0)),
@@ -295,7 +298,7 @@ class OutboundClient:
                     number = attempt.retry_state.attempt_number - 1
                     try:
                         return self._guarded_attempt(
-                            method, path, log_path, json, request_headers, number, retryable
+                            method, path, log_path, body, request_headers, number, retryable
                         )
                     except DependencyUnavailable as exc:
                         if exc.reason == "circuit_open" and previous is not None:
@@ -315,7 +318,7 @@ class OutboundClient:
         method: str,
         path: str,
         log_path: str,
-        json: Any,
+        body: dict[str, Any],
         headers: httpx.Headers,
         attempt: int,
         retryable: bool,
@@ -348,7 +351,7 @@ class OutboundClient:
                 reason="rate_limited",
                 retry_after=1.0,
             )
-        outcome = self._attempt(method, path, log_path, json, headers, attempt, is_trial)
+        outcome = self._attempt(method, path, log_path, body, headers, attempt, is_trial)
         if isinstance(outcome, httpx.Response):
             return outcome
         if outcome.retryable and retryable:
@@ -360,14 +363,14 @@ class OutboundClient:
         method: str,
         path: str,
         log_path: str,
-        json: Any,
+        body: dict[str, Any],
         headers: httpx.Headers,
         attempt: int,
         is_trial: bool,
     ) -> httpx.Response | _Failure:
         """One exchange; returns the response, or a failure to raise or retry."""
         try:
-            response = self._client.request(method, path, json=json, headers=headers)
+            response = self._client.request(method, path, headers=headers, **body)
         except httpx.TimeoutException as exc:
             return self._transport_failure(method, log_path, attempt, is_trial, "timeout", exc)
         except httpx.ConnectError as exc:

@@ -306,6 +306,9 @@ MATRIX: dict[str, str] = {
     "GET /staff/analitik/csv/<slug:name>.csv":                                   "login  deny   deny   deny   deny   2fa    ok     deny   ok     deny",
     "GET /staff/analitik/parquet/<slug:name>.parquet":                           "login  deny   deny   deny   deny   2fa    ok     deny   ok     deny",
     "POST /staff/analitik/kuota/":                                               "login  deny   deny   deny   deny   2fa    ok     deny   deny   deny",
+    "GET /staff/integrasi/":                                                     "login  deny   deny   deny   deny   2fa    ok     deny   ok     ok",
+    "POST /staff/integrasi/kirim-ulang/<int:delivery_id>/":                      "login  deny   deny   deny   deny   2fa    ok     deny   deny   ok",
+    "POST /staff/integrasi/rahasia/<slug:code>/":                                "login  deny   deny   deny   deny   2fa    deny   deny   deny   ok",
     # Django admin (administrators only). Admin redirects to its own login page are followed:
     # anonymous visitors are sent to sign in, other signed-in people are refused there.
     "GET /admin/":                                                               "login  deny   deny   deny   deny   2fa    deny   deny   deny   ok",
@@ -528,6 +531,8 @@ CALLS: dict[str, Call] = {
     "POST /staff/asisten/<uuid:public_id>/tutup/": Call("/staff/asisten/{conversation}/tutup/"),
     "GET /staff/koreksi/<uuid:public_id>/": Call("/staff/koreksi/{correction}/"),
     "GET /staff/analitik/csv/<slug:name>.csv": Call("/staff/analitik/csv/arrivals.csv"),
+    "POST /staff/integrasi/kirim-ulang/<int:delivery_id>/": Call("/staff/integrasi/kirim-ulang/{delivery}/"),
+    "POST /staff/integrasi/rahasia/<slug:code>/": Call("/staff/integrasi/rahasia/{subscriber}/"),
     "GET /staff/analitik/parquet/<slug:name>.parquet": Call("/staff/analitik/parquet/queue_hourly.parquet"),
     "POST /staff/analitik/kuota/": Call("/staff/analitik/kuota/", {"office": "kanim-jakarta-selatan"}),
     "POST /api/v1/privacy/exports/{export_id}/download": Call(
@@ -584,6 +589,20 @@ CALLS: dict[str, Call] = {
 
 
 # --- the test data: built once per module (per xdist worker), rolled back at the end ---------
+
+
+def agency_delivery() -> Any:
+    """One decision event, delivered to one agency (nothing is sent: no worker runs here)."""
+    from imigrasi.outbox.models import Delivery, OutboundEvent, Subscriber, SubscriberSecret
+    from imigrasi.outbox.signing import new_secret
+
+    subscriber = Subscriber.objects.create(
+        code="dukcapil", name="Ditjen Dukcapil", url="http://127.0.0.1:9/events",
+        event_types=["passport.issued"],
+    )  # fmt: skip
+    SubscriberSecret.objects.create(subscriber=subscriber, secret=new_secret())
+    event = OutboundEvent.objects.create(type="passport.issued", payload={"application": "x"})
+    return Delivery.objects.create(event=event, subscriber=subscriber, status="dead", attempts=9)
 
 
 def build_world() -> dict[str, Any]:
@@ -697,6 +716,7 @@ def build_world() -> dict[str, Any]:
     correction = do_request_correction(
         application, a, field="address", new_value="Jl. Kemang Raya No. 5", reason="Pindah."
     )
+    delivery = agency_delivery()
     values = {
         "number": application.number,
         "version": str(application.version),
@@ -717,6 +737,8 @@ def build_world() -> dict[str, Any]:
         "export": str(export.public_id),
         "correction": str(correction.public_id),
         "incident": str(incident.public_id),
+        "delivery": str(delivery.pk),
+        "subscriber": delivery.subscriber.code,
         "officer_x_pk": str(users["officer_x"].pk),
         "applicant_a_pk": str(a.pk),
         "user_type": str(ContentType.objects.get_for_model(a).pk),

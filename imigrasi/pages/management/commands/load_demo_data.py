@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 DEMO_MODULES = [
     "imigrasi.catalog.demo",
     "imigrasi.accounts.demo",
+    "imigrasi.outbox.demo",  # before the applications: their decisions notify the agencies
     "imigrasi.applications.demo",
     "imigrasi.appointments.demo",
     "imigrasi.assistant.demo",

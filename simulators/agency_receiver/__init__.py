@@ -1,0 +1,1 @@
+"""An agency's webhook endpoint: verifies Standard Webhooks signatures, records duplicates."""
