@@ -348,6 +348,17 @@ OUTBOX_TIMEOUT_SECONDS = float(env_int("OUTBOX_TIMEOUT_SECONDS", 10))
 # the development secret (never read from the environment: production agencies get their own).
 AGENCY_RECEIVER_URL = env_str("AGENCY_RECEIVER_URL", "http://127.0.0.1:8004").rstrip("/")
 DEMO_AGENCY_WEBHOOK_SECRET = _dev_secrets.get("agency_webhook_secret", "")
+# Population registry (Dukcapil-style) and tax office (DJP-style): our simulators in
+# development (make run starts them); the real systems by configuration (docs/integrations.md).
+POPULATION_REGISTRY_URL = env_str("POPULATION_REGISTRY_URL", "http://127.0.0.1:8003").rstrip("/")
+TAX_OFFICE_URL = env_str("TAX_OFFICE_URL", "http://127.0.0.1:8005").rstrip("/")
+REGISTRY_CLIENT_ID = env_str("REGISTRY_CLIENT_ID", "imigrasi-dev")
+REGISTRY_TIMEOUT_SECONDS = float(env_int("REGISTRY_TIMEOUT_SECONDS", 5))
+REGISTRY_RATE_PER_SECOND = env_int("REGISTRY_RATE_PER_SECOND", 20)
+# A check that still has no answer after this many tries goes to an officer (manual check).
+REGISTRY_MAX_ATTEMPTS = env_int("REGISTRY_MAX_ATTEMPTS", 6)
+# A JWK set of retired credential-signing public keys, still published for verification.
+CREDENTIAL_RETIRED_KEYS_FILE = env_str("CREDENTIAL_RETIRED_KEYS_FILE", "")
 # ECDSA P-256 private key (PKCS#8 PEM) that signs the QR codes of issued documents
 # (imigrasi/lib/credentials.py, ADR 0008); retired public keys stay published for checking.
 CREDENTIAL_SIGNING_KEY = env_secret(
