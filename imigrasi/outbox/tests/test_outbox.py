@@ -210,3 +210,44 @@ def test_during_a_rotation_both_the_old_and_the_new_secret_are_accepted(
         new_only.terminate()
         new_only.wait(timeout=10)
     assert AuditEntry.objects.filter(action="outbox.secret_rotated").count() == 1
+
+
+def test_the_sweep_command_sends_what_is_due(
+    catalog: None, officer: Any, receiver: Receiver
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    subscribe(receiver.url, receiver.secret, ["passport.issued"])
+    issued_passport(officer)
+    out = io.StringIO()
+    call_command("deliver_events", stdout=out)
+    assert '"delivered": 1' in out.getvalue()
+    assert len(receiver.received()["messages"]) == 1
+
+
+def test_the_staff_page_lists_deliveries_and_a_supervisor_replays_a_dead_one(
+    catalog: None, officer: Any, supervisor: Any, staff_client: Any, receiver: Receiver
+) -> None:
+    subscribe(receiver.url, receiver.secret, ["passport.issued"])
+    issued_passport(officer)
+    Delivery.objects.update(status=DeliveryStatus.DEAD, attempts=actions.MAX_ATTEMPTS)
+    client = staff_client(supervisor)
+    page = client.get("/staff/integrasi/", {"status": "dead"}).content.decode()
+    assert "Ditjen Dukcapil" in page and 'id="count-dead">1<' in page
+    delivery = Delivery.objects.get()
+    assert client.post(f"/staff/integrasi/kirim-ulang/{delivery.pk}/").status_code == 302
+    assert Delivery.objects.get().status == DeliveryStatus.PENDING
+    assert "/staff/integrasi/rahasia/" not in page  # rotating secrets is the administrator's
+
+
+def test_an_administrator_gets_the_new_secret_once_on_the_page(
+    catalog: None, admin_user: Any, staff_client: Any, receiver: Receiver
+) -> None:
+    subscriber = subscribe(receiver.url, receiver.secret, ["passport.issued"])
+    page = staff_client(admin_user).post("/staff/integrasi/rahasia/dukcapil/").content.decode()
+    shown = page.split('<code id="secret">')[1].split("</code>")[0]
+    assert shown.startswith("whsec_") and shown in actions.secrets_in_force(subscriber)
+    listing = staff_client(admin_user).get("/staff/integrasi/").content.decode()
+    assert shown not in listing
