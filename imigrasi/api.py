@@ -27,6 +27,7 @@ from imigrasi.appointments.api import router as bookings_router
 from imigrasi.assistant.api import router as assistant_router
 from imigrasi.catalog.api import router as catalog_router
 from imigrasi.catalog.api import services_router
+from imigrasi.credentials.api import router as credentials_router
 from imigrasi.lib.api_errors import complete_error_responses
 from imigrasi.privacy.api import router as privacy_router
 
@@ -177,4 +178,5 @@ api.add_router("/bookings", bookings_router, tags=["bookings"])
 api.add_router("", public_queue_router, tags=["queue"])
 api.add_router("/assistant", assistant_router, tags=["assistant"])
 api.add_router("/privacy", privacy_router, tags=["privacy"])
+api.add_router("/credentials", credentials_router, tags=["credentials"])
 api.add_router("/staff/", staff_router, tags=["staff"])

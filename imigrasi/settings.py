@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "imigrasi.assistant",
     "imigrasi.privacy",
     "imigrasi.outbox",
+    "imigrasi.registry",
+    "imigrasi.credentials",
     "imigrasi.analytics",
     "imigrasi.pages",
     "imigrasi.security",
@@ -359,6 +361,8 @@ REGISTRY_RATE_PER_SECOND = env_int("REGISTRY_RATE_PER_SECOND", 20)
 REGISTRY_MAX_ATTEMPTS = env_int("REGISTRY_MAX_ATTEMPTS", 6)
 # A JWK set of retired credential-signing public keys, still published for verification.
 CREDENTIAL_RETIRED_KEYS_FILE = env_str("CREDENTIAL_RETIRED_KEYS_FILE", "")
+# Document checks per address on /verifikasi/ and POST /api/v1/credentials/verify together.
+CREDENTIAL_CHECK_RATE = env_str("CREDENTIAL_CHECK_RATE", "30/m/ip")
 # ECDSA P-256 private key (PKCS#8 PEM) that signs the QR codes of issued documents
 # (imigrasi/lib/credentials.py, ADR 0008); retired public keys stay published for checking.
 CREDENTIAL_SIGNING_KEY = env_secret(

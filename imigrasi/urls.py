@@ -23,6 +23,8 @@ urlpatterns = [
     path("layanan/", include("imigrasi.catalog.urls")),
     path("permohonan/", include("imigrasi.applications.urls")),
     path("cek-status/", status_check, name="status_check"),
+    path("verifikasi/", include("imigrasi.credentials.urls")),
+    path(".well-known/", include("imigrasi.credentials.urls_well_known")),
     path("kunjungan/", include("imigrasi.appointments.urls_booking")),
     path("antrean/", include("imigrasi.appointments.urls_onsite")),
     path("asisten/", include("imigrasi.assistant.urls")),

@@ -19,8 +19,16 @@ _PURPOSES = {
     "help desk": gettext_lazy("Answering your question at the help desk"),
     "admin": gettext_lazy("Administering your account"),
     "shared": gettext_lazy("Told by law of a decision about you"),
+    "verification": gettext_lazy("Checking that your document is genuine"),
 }
 AGENCY_PREFIX = "agency:"  # how deliveries to other agencies (imigrasi/outbox) are recorded
+# How checks of a document's QR code (imigrasi/credentials) are recorded: whoever holds the
+# document may have it checked (an airline, a hotel, an employer), so the channel is named.
+VERIFIER_PREFIX = "verifier:"
+_VERIFIERS = {
+    "web": gettext_lazy("Someone who checked your document on our website"),
+    "api": gettext_lazy("An app or device that checked your document with us"),
+}
 
 
 @dataclass(frozen=True)
@@ -49,16 +57,28 @@ def personal_data_reads_about(user: User, limit: int = 10) -> list[DataRead]:
     return [
         DataRead(
             at=entry.created_at,
-            who=_agency(entry)
-            if entry.actor_label.startswith(AGENCY_PREFIX)
-            else _who(role, offices.get(office) if office is not None else None),
+            who=_reader(entry, role, offices.get(office) if office is not None else None),
             why=str(_PURPOSES.get(entry.reason.split(":")[0], entry.reason)),
         )
         for entry, (role, office) in zip(entries, actors, strict=True)
     ]
 
 
+def _reader(entry: AuditEntry, role: str, office: str | None) -> str:
+    if entry.actor_label.startswith(AGENCY_PREFIX):
+        return _agency(entry)
+    if entry.actor_label.startswith(VERIFIER_PREFIX):
+        return _verifier(entry)
+    return _who(role, office)
+
+
 def _agency(entry: AuditEntry) -> str:
     """Another agency is named: it is accountable as an institution, like an office."""
     after = entry.after if isinstance(entry.after, dict) else {}
     return str(after.get("agency") or entry.actor_label.removeprefix(AGENCY_PREFIX))
+
+
+def _verifier(entry: AuditEntry) -> str:
+    """Who checked is not known (a public page): the channel is what can be said."""
+    channel = entry.actor_label.removeprefix(VERIFIER_PREFIX)
+    return str(_VERIFIERS.get(channel, _("Someone who checked your document")))

@@ -14,4 +14,5 @@ urlpatterns = [
     path("koreksi/", include("imigrasi.privacy.correction_urls")),
     path("analitik/", include("imigrasi.analytics.urls")),
     path("integrasi/", include("imigrasi.outbox.urls")),
+    path("registri/", include("imigrasi.registry.urls")),
 ]

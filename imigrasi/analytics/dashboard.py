@@ -8,17 +8,21 @@ table by name, so a figure can never differ between the page and the download.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import os
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from imigrasi.analytics import charts, queries
+from imigrasi.analytics import charts, layout, queries
 from imigrasi.analytics.advice import Outlook, outlook, quota_advice, staffing_plan
 from imigrasi.analytics.queries import Filters, MartReader
 from imigrasi.catalog.models import Office, Service, bilingual
@@ -336,6 +340,11 @@ def queue_table(reader: MartReader, today: dt.date) -> Table:
     )
 
 
+# Above this many series (a region or the nation) the backtest is shown per service and
+# model rather than per office: 750 rows would make the page several times heavier.
+MODEL_ROWS_PER_OFFICE = 40
+
+
 def models_table(reader: MartReader, names: dict[str, str], offices: dict[str, str]) -> Table:
     rows = queries.model_choices(reader)
     better = sum(
@@ -343,25 +352,62 @@ def models_table(reader: MartReader, names: dict[str, str], offices: dict[str, s
         for r in rows
         if r.mase is not None and r.baseline_mase is not None and r.mase < r.baseline_mase
     )
+    caption = _(
+        "Forecast models chosen by backtest (MASE: lower is better; 1 = as good as last "
+        "week's pattern)"
+    )
+    summary = _(
+        "%(better)s of %(total)s series are forecast better than by repeating last week."
+    ) % {
+        "better": better,
+        "total": len(rows),
+    }
+    if len(rows) <= MODEL_ROWS_PER_OFFICE:
+        return Table(
+            "models",
+            caption,
+            [_("Office"), _("Service"), _("Model"), _("MASE"), _("Seasonal naive MASE")],
+            [
+                [
+                    offices.get(r.office, r.office),
+                    names.get(r.service, r.service),
+                    r.model,
+                    _number(r.mase, 3),
+                    _number(r.baseline_mase, 3),
+                ]
+                for r in rows
+            ],
+            summary=summary,
+        )
+    groups: dict[tuple[str, str], list[queries.ModelChoice]] = {}
+    for r in rows:
+        groups.setdefault((r.service, r.model), []).append(r)
+
+    def median(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return statistics.median(known) if known else None
+
     return Table(
         "models",
-        _(
-            "Forecast models chosen by backtest (MASE: lower is better; 1 = as good as last "
-            "week's pattern)"
-        ),
-        [_("Office"), _("Service"), _("Model"), _("MASE"), _("Seasonal naive MASE")],
+        caption,
+        [
+            _("Service"),
+            _("Model"),
+            _("Series"),
+            _("Median MASE"),
+            _("Median seasonal naive MASE"),
+        ],
         [
             [
-                offices.get(r.office, r.office),
-                names.get(r.service, r.service),
-                r.model,
-                _number(r.mase, 3),
-                _number(r.baseline_mase, 3),
+                names.get(service, service),
+                model,
+                len(chosen),
+                _number(median([r.mase for r in chosen]), 3),
+                _number(median([r.baseline_mase for r in chosen]), 3),
             ]
-            for r in rows
+            for (service, model), chosen in sorted(groups.items())
         ],
-        summary=_("%(better)s of %(total)s series are forecast better than by repeating last week.")
-        % {"better": better, "total": len(rows)},
+        summary=summary,
     )
 
 
@@ -455,6 +501,33 @@ def quota_table(prospect: Outlook | None) -> Table:
     return table
 
 
+# Tables that read only the marts: the same for everyone with the same filters until the
+# next refresh, so they are cached under the marts' version. Staffing and quota also read
+# today's bookings from the database and are always computed.
+MART_ONLY = ("arrivals", "queue", "heatmap", "processing", "backlog", "forecast", "models")
+CACHE_SECONDS = 15 * 60
+
+
+def marts_version(base: Path | None = None) -> str:
+    """Changes whenever a refresh replaces a mart file (each is written to a new file and
+    moved into place, so its modification time and size change)."""
+    directory = layout.marts_dir(base)
+    try:
+        entries = sorted(
+            (entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+            for entry in os.scandir(directory)
+            if entry.name.endswith(".parquet")
+        )
+    except FileNotFoundError:
+        return "none"
+    return hashlib.sha256(repr((str(directory), entries)).encode()).hexdigest()[:16]
+
+
+def _cache_key(filters: Filters, today: dt.date, names: tuple[str, ...], base: Path | None) -> str:
+    parts = (marts_version(base), filters, today, names, get_language())
+    return "analytics-board:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def build(
     filters: Filters,
     today: dt.date,
@@ -464,10 +537,15 @@ def build(
 ) -> Dashboard:
     """Every table, or ``only`` the one a CSV download asks for (its charts and the other
     tables' queries are not worth running for it)."""
-    names = _service_names()
     dashboard = Dashboard(filters)
+    wanted = tuple(name for name in MART_ONLY if only is None or name == only)
+    key = _cache_key(filters, today, wanted, base)
+    cached: dict[str, Table] | None = cache.get(key) if wanted else None
+    if cached is not None:
+        dashboard.tables.update(cached)
+    names = _service_names()
 
-    @cache
+    @functools.cache
     def shared_outlook() -> Outlook | None:  # staffing and quota read it once between them
         return office_outlook(office, today, base)
 
@@ -484,6 +562,12 @@ def build(
             "quota": lambda: quota_table(shared_outlook()),
         }
         for name, make in builders.items():
-            if only is None or name == only:
+            if (only is None or name == only) and name not in dashboard.tables:
                 dashboard.tables[name] = make()
+    if cached is None and wanted:
+        cache.set(key, {name: dashboard.tables[name] for name in wanted}, CACHE_SECONDS)
+    # The page's order, whichever tables came from the cache.
+    dashboard.tables = {
+        name: dashboard.tables[name] for name in builders if name in dashboard.tables
+    }
     return dashboard

@@ -61,7 +61,9 @@ def required_agents(
     if arrivals <= 0:
         return Staffing(0, 1.0, 0.0, 0.0)
     traffic = arrivals * handle_time / interval
-    agents = max(1, math.floor(traffic) + 1)
+    # Start at the occupancy cap: every count below it is refused anyway, and a linear walk
+    # up from the traffic itself is quadratic on a very large forecast.
+    agents = max(1, math.floor(traffic) + 1, math.ceil(traffic / max_occupancy - 1e-9))
     while True:
         level = service_level(agents, traffic, target_wait, handle_time)
         if level >= target_level and traffic / agents <= max_occupancy:

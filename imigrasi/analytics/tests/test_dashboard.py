@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import gzip
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,17 @@ def test_auditors_cannot_apply_quotas_and_heads_cannot_touch_other_offices(
     head = staff_client(supervisor_of("kanim-jakarta-selatan"))
     assert head.post(f"{URL}kuota/", {"office": "kanim-denpasar"}).status_code == 404
     assert not SlotQuota.objects.exists()
+
+
+def test_figures_are_cached_until_a_refresh_replaces_a_mart(marts: Path, staff_client: Any) -> None:
+    client = staff_client(supervisor_of("kanim-jakarta-selatan"))
+
+    def page() -> str:  # without the per-response CSP nonce and CSRF token
+        html = client.get(URL, {"period": "28"}).content.decode()
+        return re.sub(r'(nonce|value)="[A-Za-z0-9+/=_-]{20,}"', "", html)
+
+    first = page()
+    assert page() == first  # served from the cache
+    write_forecast(marts, "kanim-jakarta-selatan", 987654.0)  # what a refresh does: a new file
+    after = page()
+    assert after != first and "987" in after

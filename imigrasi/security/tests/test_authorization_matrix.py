@@ -187,6 +187,12 @@ MATRIX: dict[str, str] = {
     # Public status check by number and date of birth (rate-limited, status only).
     "GET /cek-status/":                                                          "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "POST /cek-status/":                                                         "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    # Checking a document's signed QR code: public (the POST rate-limited), as are the public
+    # keys for offline verifiers; the printable page of A's document is A's only.
+    "GET /verifikasi/":                                                          "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "POST /verifikasi/":                                                         "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /verifikasi/dokumen/<uuid:public_id>/":                                 "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
+    "GET /.well-known/imigrasi-credential-keys.json":                            "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     # Booking a visit: the steps name A's application, which only A may book for.
     "GET /kunjungan/":                                                           "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "GET /kunjungan/pesan/":                                                     "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
@@ -309,6 +315,8 @@ MATRIX: dict[str, str] = {
     "GET /staff/integrasi/":                                                     "login  deny   deny   deny   deny   2fa    ok     deny   ok     ok",
     "POST /staff/integrasi/kirim-ulang/<int:delivery_id>/":                      "login  deny   deny   deny   deny   2fa    ok     deny   deny   ok",
     "POST /staff/integrasi/rahasia/<slug:code>/":                                "login  deny   deny   deny   deny   2fa    deny   deny   deny   ok",
+    # A registry check the registry never answered: verified by hand by the application's office.
+    "POST /staff/registri/resolve/<uuid:public_id>/":                            "login  deny   deny   ok     deny   2fa    ok     deny   deny   deny",
     # Django admin (administrators only). Admin redirects to its own login page are followed:
     # anonymous visitors are sent to sign in, other signed-in people are refused there.
     "GET /admin/":                                                               "login  deny   deny   deny   deny   2fa    deny   deny   deny   ok",
@@ -360,6 +368,8 @@ MATRIX: dict[str, str] = {
     # API: public status check and the billing system's signed callback (400: no signature).
     "POST /api/v1/status-check":                                                 "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "POST /api/v1/payments/callback":                                            "bad    bad    bad    bad    bad    2fa    bad    bad    bad    bad",
+    # API: checking a document's QR code (public, rate-limited like the page).
+    "POST /api/v1/credentials/verify":                                           "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     # API: bookings. POST /bookings sends A's Idempotency-Key: A gets the replay, nobody else.
     "GET /api/v1/bookings/offices":                                              "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "GET /api/v1/bookings/days":                                                 "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
@@ -407,6 +417,8 @@ PUBLIC = frozenset({
     "GET /healthz", "GET /readyz", "GET /akun/privasi/akun-ditutup/",
     "GET /layanan/", "GET /layanan/<slug:code>/", "GET /permohonan/layanan-yang-tepat/",
     "GET /cek-status/", "POST /cek-status/",
+    "GET /verifikasi/", "POST /verifikasi/", "GET /.well-known/imigrasi-credential-keys.json",
+    "POST /api/v1/credentials/verify",
     "GET /antrean/papan/<slug:office>/", "GET /antrean/papan/<slug:office>/data.json",
     "GET /antrean/tiket/<uuid:public_id>/",
     "GET /asisten/", "POST /asisten/", "POST /asisten/nilai/", "GET /asisten/tanya-jawab/",
@@ -443,7 +455,8 @@ NATIONAL_HELP_DESK = frozenset({
 # somebody else's data for applicant B and officer Y.
 OBJECTS_OF_A_AND_X = frozenset(
     {"number", "document", "version", "person", "booking", "booking_id", "conversation",
-     "message", "counter", "applicant_a_pk", "export", "correction"}
+     "message", "counter", "applicant_a_pk", "export", "correction", "credential",
+     "identity_check"}
 )
 # One of each kind of admin model URL (the family excluded from the enumeration).
 ADMIN_MODEL_SAMPLES = frozenset({
@@ -483,6 +496,9 @@ CALLS: dict[str, Call] = {
     "POST /permohonan/<str:number>/jawab/": Call("/permohonan/{number}/jawab/", {"note": "Sudah."}),
     "GET /permohonan/<str:number>/tanda-terima.pdf": Call("/permohonan/{number}/tanda-terima.pdf"),
     "POST /cek-status/": Call("/cek-status/", {"number": "{number}", "date_of_birth": "1991-04-12"}),
+    "POST /verifikasi/": Call("/verifikasi/", {"code": "{credential_code}"}),
+    "GET /verifikasi/dokumen/<uuid:public_id>/": Call("/verifikasi/dokumen/{credential}/"),
+    "POST /api/v1/credentials/verify": Call("/api/v1/credentials/verify", {"code": "{credential_code}"}),
     "GET /kunjungan/pesan/": Call("/kunjungan/pesan/?application={number}"),
     "GET /kunjungan/pesan/kantor/": Call("/kunjungan/pesan/kantor/?application={number}"),
     "GET /kunjungan/pesan/tanggal/": Call("/kunjungan/pesan/tanggal/?application={number}&office={office}"),
@@ -533,6 +549,7 @@ CALLS: dict[str, Call] = {
     "GET /staff/analitik/csv/<slug:name>.csv": Call("/staff/analitik/csv/arrivals.csv"),
     "POST /staff/integrasi/kirim-ulang/<int:delivery_id>/": Call("/staff/integrasi/kirim-ulang/{delivery}/"),
     "POST /staff/integrasi/rahasia/<slug:code>/": Call("/staff/integrasi/rahasia/{subscriber}/"),
+    "POST /staff/registri/resolve/<uuid:public_id>/": Call("/staff/registri/resolve/{identity_check}/", {"outcome": "match", "note": "e-KTP asli diperiksa di loket."}),
     "GET /staff/analitik/parquet/<slug:name>.parquet": Call("/staff/analitik/parquet/queue_hourly.parquet"),
     "POST /staff/analitik/kuota/": Call("/staff/analitik/kuota/", {"office": "kanim-jakarta-selatan"}),
     "POST /api/v1/privacy/exports/{export_id}/download": Call(
@@ -603,6 +620,32 @@ def agency_delivery() -> Any:
     SubscriberSecret.objects.create(subscriber=subscriber, secret=new_secret())
     event = OutboundEvent.objects.create(type="passport.issued", payload={"application": "x"})
     return Delivery.objects.create(event=event, subscriber=subscriber, status="dead", attempts=9)
+
+
+def issued_credential(holder: Any, number: str) -> Any:
+    """An e-visa code for the holder, signed with the configured key (checked, not printed)."""
+    from django.utils import timezone
+
+    from imigrasi.credentials.actions import issue_credential
+
+    today = timezone.localdate()
+    return issue_credential(
+        reference=number, subject_id=holder.pk, document_type="evisa",
+        holder_name="SITI RAHMAWATI", date_of_birth="1991-04-12", nationality="IDN",
+        document_number="B2C1JE0000001", valid_from=today,
+        valid_until=today + dt.timedelta(days=60),
+    )  # fmt: skip
+
+
+def identity_check(application: Any) -> Any:
+    """A NIK check of A's application that the registry never answered (nothing is sent)."""
+    from imigrasi.registry.models import IdentityCheck
+
+    return IdentityCheck.objects.create(
+        reference=application.number, subject_id=application.account_id, kind="nik",
+        input={"nik": "3174055204910003", "name": "SITI RAHMAWATI", "birth_date": "1991-04-12"},
+        status="manual", attempts=6, next_attempt_at=None,
+    )  # fmt: skip
 
 
 def build_world() -> dict[str, Any]:
@@ -717,6 +760,8 @@ def build_world() -> dict[str, Any]:
         application, a, field="address", new_value="Jl. Kemang Raya No. 5", reason="Pindah."
     )
     delivery = agency_delivery()
+    check = identity_check(application)
+    credential = issued_credential(a, application.number)
     values = {
         "number": application.number,
         "version": str(application.version),
@@ -739,6 +784,9 @@ def build_world() -> dict[str, Any]:
         "incident": str(incident.public_id),
         "delivery": str(delivery.pk),
         "subscriber": delivery.subscriber.code,
+        "identity_check": str(check.public_id),
+        "credential": str(credential.public_id),
+        "credential_code": credential.code,
         "officer_x_pk": str(users["officer_x"].pk),
         "applicant_a_pk": str(a.pk),
         "user_type": str(ContentType.objects.get_for_model(a).pk),
