@@ -146,13 +146,18 @@ def _dashboard(settings: Any) -> dict[str, Any]:
     # The bench installation has no collected static files (no manifest to look names up in).
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
-        timings("/staff/analitik/", queries[:2])  # warm-up
-        page = timings("/staff/analitik/", queries * 2)
+        timings("/staff/", [{}] * 2)  # warm-up: templates, connections
+        # Each filter once with an empty figure cache (what the first viewer after a refresh
+        # waits for), then again from the cache; the headline p95 is the cold one.
+        cold = timings("/staff/analitik/", queries)
+        warm = timings("/staff/analitik/", queries)
+        page = cold + warm
         home = timings("/staff/", [{}] * len(page))
         size = len(gzip.compress(client.get("/staff/analitik/", {"period": "365"}).content))
     return {
-        "dashboard_p95_ms": round(statistics.quantiles(page, n=20)[-1], 1),
-        "dashboard_median_ms": round(statistics.median(page), 1),
+        "dashboard_p95_ms": round(statistics.quantiles(cold, n=20)[-1], 1),
+        "dashboard_median_ms": round(statistics.median(cold), 1),
+        "dashboard_cached_p95_ms": round(statistics.quantiles(warm, n=20)[-1], 1),
         "staff_home_p95_ms": round(statistics.quantiles(home, n=20)[-1], 1),
         "dashboard_gzip_kb": round(size / 1024, 1),
         "dashboard_requests": len(page),

@@ -90,6 +90,9 @@ def main() -> int:
             "--quiet",
         ],
         "worker": [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
+        # Safety nets for lost jobs: each delivery and registry check also schedules its own retry.
+        "outbox-sweep": [sys.executable, "manage.py", "deliver_events", "--every", "60"],
+        "registry-sweep": [sys.executable, "manage.py", "run_registry_checks", "--every", "120"],
         # Analytics marts every 5 minutes, the forecast once a day (docs/analytics.md).
         "analytics": [sys.executable, "manage.py", "refresh_analytics", "--every", "300"],
         "web": [
