@@ -219,6 +219,7 @@ def main() -> int:
             "incremental_refresh_seconds": round(incremental["seconds"], 2),
             "dashboard_p95_ms": dashboard["dashboard_p95_ms"],
             "dashboard_median_ms": dashboard["dashboard_median_ms"],
+            "dashboard_cached_p95_ms": dashboard["dashboard_cached_p95_ms"],
             "staff_home_p95_ms": dashboard["staff_home_p95_ms"],
             "dashboard_gzip_kb": dashboard["dashboard_gzip_kb"],
             "spark_refresh_seconds": None if spark is None else round(spark["seconds"], 1),

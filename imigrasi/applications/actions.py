@@ -27,6 +27,7 @@ from imigrasi.accounts.models import OFFICE_BOUND_ROLES, Role, User
 from imigrasi.applications import documents as document_store
 from imigrasi.applications import tasks
 from imigrasi.applications.agency_events import publish_decision
+from imigrasi.applications.documents_issued import issue_documents
 from imigrasi.applications.models import (
     MAX_PEOPLE_PER_ACCOUNT,
     Application,
@@ -61,6 +62,7 @@ from imigrasi.lib.http import DependencyRejected, DependencyUnavailable
 from imigrasi.lib.uploads import UploadRejected
 from imigrasi.lib.virus_scan import ScannerUnavailable
 from imigrasi.lib.workdays import add_working_days
+from imigrasi.registry.actions import request_nik_check
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +152,7 @@ def _change_status(
             message=message,
         )
         publish_decision(application, action)
+        issue_documents(application, action)
         record_event(
             actor=actor,
             system_actor="" if actor else "system",
@@ -449,6 +452,7 @@ def do_submit_application(
         extra["office"] = Office.objects.filter(code=settings.ONLINE_PROCESSING_OFFICE).first()
     with transaction.atomic():
         application = _change_status(application, "submit", Actor.APPLICANT, actor, extra=extra)
+        _request_nik_check(application)
         if total > 0:
             _open_billing_code(application)
         else:
@@ -456,6 +460,24 @@ def do_submit_application(
                 application, "pay", Actor.SYSTEM, None, extra=_paid_fields(application, now)
             )
     return application
+
+
+def _request_nik_check(application: Application) -> None:
+    """Queue the population-registry check of the applicant's NIK, if there is one. The
+    registry is asked later, by a task (imigrasi/registry); nothing here may fail a submission,
+    so a failure to even queue the check is logged (without personal data) and an officer
+    sees no check on the application's page."""
+    person = application.person
+    if not person.nik:
+        return
+    try:
+        birth_date = dt.date.fromisoformat(str(person.date_of_birth))
+        with transaction.atomic():  # a savepoint: a failure here must not break the submission
+            request_nik_check(
+                application.number, application.account_id, person.nik, person.full_name, birth_date
+            )
+    except Exception as exc:  # a submission never waits on the registry
+        logger.warning("no NIK check queued for %s: %s", application.number, type(exc).__name__)
 
 
 def _open_billing_code(application: Application) -> BillingCode:

@@ -29,6 +29,7 @@ from imigrasi.applications.workflow import (
     available_actions,
 )
 from imigrasi.catalog.models import Service
+from imigrasi.registry.queries import panel_context
 
 office_staff_required = role_required(OFFICE_BOUND_ROLES)
 
@@ -150,6 +151,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             ).first(),
             "is_supervisor": officer.role == Role.SUPERVISOR,
             "colleagues": colleagues,
+            **panel_context(officer, application.number),
         },
     )
 

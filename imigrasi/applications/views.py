@@ -55,6 +55,7 @@ from imigrasi.applications.wizard import (
 )
 from imigrasi.applications.workflow import STATUS_TEXT, Status
 from imigrasi.catalog.models import Service
+from imigrasi.credentials.queries import credentials_of
 from imigrasi.lib.ratelimit import allow, client_ip
 
 
@@ -300,6 +301,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "payload": status_payload(application),
             "now": timezone.now(),
             "visit": active_visit(application),
+            "credentials": credentials_of(request.user, application.number),
         },
     )
 
