@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +21,7 @@ import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from imigrasi.lib.identifiers import PROVINCE_CODES, parse_nik
+from simulators.launch import running
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY_DIR = ROOT / "simulators" / "population_registry"
@@ -37,36 +36,6 @@ DATA_SET_DATE = dt.date(2026, 12, 1)
 
 
 # --- fixtures --------------------------------------------------------------------------------
-
-
-@contextmanager
-def running(module: str, directory: Path, *extra: str) -> Iterator[str]:
-    """Start ``python -m module`` on a free port and yield its base URL."""
-    port_file = directory / "port"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            module,
-            "--port",
-            "0",
-            "--port-file",
-            str(port_file),
-            "--quiet",
-            *extra,
-        ],
-        cwd=ROOT,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"{module} did not start")
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port_file.read_text().strip()}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -7,20 +7,14 @@ so a circuit opened by one test never fails the next one fast.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from imigrasi.registry import adapters
-
-ROOT = Path(__file__).resolve().parents[3]
+from simulators.launch import running
 
 SITI = {"nik": "3174055204910003", "name": "SITI RAHMAWATI", "birth_date": "1991-04-12"}
 UNKNOWN_NIK = "3174055204910099"  # well-formed, not registered
@@ -43,41 +37,17 @@ class Simulator:
         httpx.delete(f"{self.url}/_control/stats", timeout=5).raise_for_status()
 
 
-@contextmanager
-def running(module: str, directory: Path) -> Iterator[Simulator]:
-    port_file = directory / "port"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            module,
-            *("--port", "0", "--port-file", str(port_file), "--quiet"),
-        ],
-        cwd=ROOT,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"{module} did not start")
-            time.sleep(0.02)
-        yield Simulator(f"http://127.0.0.1:{port_file.read_text().strip()}")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def registry_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
     directory = tmp_path_factory.mktemp("population-registry")
-    with running("simulators.population_registry.server", directory) as simulator:
-        yield simulator
+    with running("simulators.population_registry.server", directory) as url:
+        yield Simulator(url)
 
 
 @pytest.fixture(scope="session")
 def tax_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
-    with running("simulators.tax_office.server", tmp_path_factory.mktemp("tax-office")) as sim:
-        yield sim
+    with running("simulators.tax_office.server", tmp_path_factory.mktemp("tax-office")) as url:
+        yield Simulator(url)
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from imigrasi.audit.models import AuditEntry
 from imigrasi.registry import actions, adapters
 from imigrasi.registry.models import CheckStatus, IdentityCheck
 from imigrasi.registry.queries import checks_for, latest
-from imigrasi.registry.tests.conftest import ROOT, SITI, UNKNOWN_NIK, Simulator
+from imigrasi.registry.tests.conftest import SITI, UNKNOWN_NIK, Simulator
+from simulators.launch import ROOT
 
 pytestmark = pytest.mark.django_db
 
