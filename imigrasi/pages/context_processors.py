@@ -55,6 +55,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
                 NavItem(_("Accessibility"), reverse("pages:accessibility"), False),
                 NavItem(_("Privacy notice"), reverse("pages:privacy"), False),
                 NavItem(_("Terms of use"), reverse("pages:terms"), False),
+                NavItem(_("Check a document"), reverse("credentials:check"), False),
             ],
         }
     }

@@ -157,6 +157,7 @@ def test_anonymous_pages_have_no_wcag_violations(live_server, browser_context, c
             "/layanan/",
             "/permohonan/layanan-yang-tepat/",
             "/cek-status/",
+            "/verifikasi/",
         ],
     )
 
