@@ -28,6 +28,16 @@ from imigrasi.catalog.models import Office, Service
 from imigrasi.lib.billing import PaymentNotice
 from imigrasi.lib.mrz import make_td3
 
+# The demo visitor's passport, also the tests' foreign applicant.
+VISITOR_MRZ = make_td3(
+    surname="SMITH",
+    given_names="OLIVIA JANE",
+    number="PA1234567",
+    nationality="AUS",
+    birth="920315",
+    sex="F",
+    expiry="320815",
+)
 DEMO_PASSWORD = "sandi-demo-2026"  # noqa: S105 - published demo credential, refused in production
 
 
@@ -219,17 +229,7 @@ CASES = [
         "",
         "",
         "",
-        extra={
-            "mrz": make_td3(
-                surname="SMITH",
-                given_names="OLIVIA JANE",
-                number="PA1234567",
-                nationality="AUS",
-                birth="920315",
-                sex="F",
-                expiry="320815",
-            )
-        },
+        extra={"mrz": VISITOR_MRZ},
     ),
     DemoCase(
         "visitor2@demo.imigrasi.example",

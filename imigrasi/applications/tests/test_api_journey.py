@@ -13,10 +13,9 @@ import httpx
 import pytest
 
 from conftest import STAFF_TOTP, TEST_PASSWORD, make_user, totp_now
-from imigrasi.applications.demo import specimen_scan
+from imigrasi.applications.demo import VISITOR_MRZ, specimen_scan
 from imigrasi.applications.models import Application
 from imigrasi.applications.tests.conftest import pay_at_simulator
-from imigrasi.lib.mrz import make_td3
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,15 +82,7 @@ PASSPORT_ANSWERS = {
     "office": "kanim-jakarta-selatan",
 }
 VISA_ANSWERS = {
-    "mrz": make_td3(
-        surname="SMITH",
-        given_names="OLIVIA JANE",
-        number="PA1234567",
-        nationality="AUS",
-        birth="920315",
-        sex="F",
-        expiry="320815",
-    ),
+    "mrz": VISITOR_MRZ,
     "phone": "+61412345678",
     "address": "Jl. Sunset Road No. 8, Kuta, Badung, Bali",
     "arrival_date": "2027-01-10",

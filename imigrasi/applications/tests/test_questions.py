@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from imigrasi.applications import actions
+from imigrasi.applications.demo import VISITOR_MRZ
 from imigrasi.applications.tests.conftest import make
 from imigrasi.applications.wizard import context_for, next_question
 from imigrasi.lib.mrz import make_td3
@@ -81,15 +82,7 @@ def test_children_are_offered_only_five_year_passports(catalog, applicant):
 
 def test_the_mrz_fills_the_passport_details_and_checks_its_check_digits(catalog, applicant):
     application = started(applicant, "evoa")
-    mrz = make_td3(
-        surname="SMITH",
-        given_names="OLIVIA JANE",
-        number="PA1234567",
-        nationality="AUS",
-        birth="920315",
-        sex="F",
-        expiry="320815",
-    )
+    mrz = VISITOR_MRZ
     broken = mrz[:-1] + ("1" if mrz[-1] != "1" else "2")
     with pytest.raises(ValidationError) as caught:
         answer(application, "mrz", broken, applicant)

@@ -10,23 +10,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from imigrasi.applications import actions
+from imigrasi.applications.demo import VISITOR_MRZ
 from imigrasi.applications.tests.conftest import make
 from imigrasi.applications.workflow import Status
 from imigrasi.credentials.models import IssuedCredential
-from imigrasi.lib.mrz import make_td3
 from imigrasi.registry.models import CheckKind, CheckStatus, IdentityCheck
 
 pytestmark = pytest.mark.django_db
-
-VISITOR_MRZ = make_td3(
-    surname="SMITH",
-    given_names="OLIVIA JANE",
-    number="PA1234567",
-    nationality="AUS",
-    birth="920315",
-    sex="F",
-    expiry="320815",
-)
 
 
 def visa(target: str, account: str) -> Any:
