@@ -6,25 +6,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.test import Client
 from django.utils import timezone
 
 from imigrasi.credentials.actions import issue_credential
 from imigrasi.credentials.models import IssuedCredential
-
-
-def pem_of(key: ec.EllipticCurvePrivateKey) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-OUR_KEY = ec.derive_private_key(0x1D0_2026, ec.SECP256R1())
-NEXT_KEY = ec.derive_private_key(0x1D0_2027, ec.SECP256R1())
-FOREIGN_KEY = ec.derive_private_key(0xBAD_C0DE, ec.SECP256R1())
-OUR_PEM, NEXT_PEM, FOREIGN_PEM = pem_of(OUR_KEY), pem_of(NEXT_KEY), pem_of(FOREIGN_KEY)
+from imigrasi.lib.tests.test_credentials import (  # the library tests' fixed keys
+    OUR_PEM,
+)
 
 HOLDER: dict[str, Any] = {
     "holder_name": "MUHAMMAD FARHAN BIN ABDUL RAHMAN",

@@ -20,8 +20,9 @@ from imigrasi.audit.models import AuditEntry
 from imigrasi.credentials.actions import do_revoke
 from imigrasi.credentials.models import DocumentType, IssuedCredential
 from imigrasi.credentials.presentation import TITLES
-from imigrasi.credentials.tests.conftest import FOREIGN_PEM, HOLDER, issue_evisa
+from imigrasi.credentials.tests.conftest import HOLDER, issue_evisa
 from imigrasi.lib import credentials
+from imigrasi.lib.tests.test_credentials import FOREIGN_PEM
 
 pytestmark = pytest.mark.django_db
 

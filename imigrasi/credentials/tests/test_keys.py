@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from imigrasi.credentials import keys
 from imigrasi.credentials.actions import issue_credential, verify_code
-from imigrasi.credentials.tests.conftest import NEXT_PEM, OUR_KEY, OUR_PEM, issue_evisa
+from imigrasi.credentials.tests.conftest import issue_evisa
 from imigrasi.lib import credentials
+from imigrasi.lib.tests.test_credentials import NEXT_PEM, OUR_KEY, OUR_PEM
 
 pytestmark = pytest.mark.django_db
 
