@@ -8,8 +8,10 @@ One command, a fresh installation (own VAR_DIR and SQLite database):
    process so ``peak_rss_mb`` is that step's own maximum resident memory;
 3. one new day of events added as exported parts, then an incremental refresh (target < 5 s);
 4. the dashboard page for the whole nation and for single offices (Django test client through
-   the full middleware stack), p95 over varied filters (target < 300 ms), beside the staff
-   home page as the same-run baseline;
+   the full middleware stack): the refresh job's warm-up of every reader's landing view, then
+   p95 of the first view of each landing view (target < 300 ms), of filters nobody has viewed
+   since the refresh (drawn on demand), and of both from the cache, beside the staff home page
+   as the same-run baseline;
 5. the same full refresh on Spark local mode (time reported, not targeted);
 6. the forecast for every office x service series (target under 2 minutes).
 
@@ -118,6 +120,7 @@ def _dashboard(settings: Any) -> dict[str, Any]:
     from django.test import Client, override_settings
 
     from conftest import STAFF_TOTP, make_user, mark_second_factor
+    from imigrasi.analytics.warmup import warm
     from imigrasi.catalog.models import Office
 
     office = Office.objects.order_by("code").first()
@@ -130,8 +133,11 @@ def _dashboard(settings: Any) -> dict[str, Any]:
     client.force_login(user)
     mark_second_factor(client, user)
     codes = list(Office.objects.order_by("code").values_list("code", flat=True)[:20])
-    queries = [{"period": period} for period in ("28", "91", "365")] + [
-        {"period": "91", "office": code} for code in codes
+    for code in codes:  # each office has a head, whose landing view the refresh job draws
+        make_user(f"head.{code}@imigrasi.example", "supervisor", Office.objects.get(code=code))
+    landing = [{"period": "91"}] + [{"period": "91", "office": code} for code in codes]
+    uncached = [{"period": period} for period in ("28", "365")] + [
+        {"period": "28", "office": code} for code in codes
     ]
 
     def timings(path: str, params: list[dict[str, str]]) -> list[float]:
@@ -147,17 +153,23 @@ def _dashboard(settings: Any) -> dict[str, Any]:
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
         timings("/staff/", [{}] * 2)  # warm-up: templates, connections
-        # Each filter once with an empty figure cache (what the first viewer after a refresh
-        # waits for), then again from the cache; the headline p95 is the cold one.
-        cold = timings("/staff/analitik/", queries)
-        warm = timings("/staff/analitik/", queries)
-        page = cold + warm
+        # What the refresh job does last (refresh_analytics): draw every reader's landing view.
+        warmed = warm()
+        # The first viewer of each landing view after a refresh (drawn by the job), then a
+        # filter nobody has viewed since the refresh (drawn on demand), then both again.
+        first = timings("/staff/analitik/", landing)
+        cold = timings("/staff/analitik/", uncached)
+        warm_again = timings("/staff/analitik/", landing + uncached)
+        page = first + cold + warm_again
         home = timings("/staff/", [{}] * len(page))
         size = len(gzip.compress(client.get("/staff/analitik/", {"period": "365"}).content))
     return {
-        "dashboard_p95_ms": round(statistics.quantiles(cold, n=20)[-1], 1),
-        "dashboard_median_ms": round(statistics.median(cold), 1),
-        "dashboard_cached_p95_ms": round(statistics.quantiles(warm, n=20)[-1], 1),
+        "dashboard_p95_ms": round(statistics.quantiles(first, n=20)[-1], 1),
+        "dashboard_uncached_p95_ms": round(statistics.quantiles(cold, n=20)[-1], 1),
+        "dashboard_uncached_median_ms": round(statistics.median(cold), 1),
+        "dashboard_cached_p95_ms": round(statistics.quantiles(warm_again, n=20)[-1], 1),
+        "warmed_views": warmed.views,
+        "warm_seconds": round(warmed.seconds, 1),
         "staff_home_p95_ms": round(statistics.quantiles(home, n=20)[-1], 1),
         "dashboard_gzip_kb": round(size / 1024, 1),
         "dashboard_requests": len(page),
@@ -218,7 +230,10 @@ def main() -> int:
             "refresh_seconds": round(full["seconds"], 1),
             "incremental_refresh_seconds": round(incremental["seconds"], 2),
             "dashboard_p95_ms": dashboard["dashboard_p95_ms"],
-            "dashboard_median_ms": dashboard["dashboard_median_ms"],
+            "dashboard_uncached_p95_ms": dashboard["dashboard_uncached_p95_ms"],
+            "dashboard_uncached_median_ms": dashboard["dashboard_uncached_median_ms"],
+            "warmed_views": dashboard["warmed_views"],
+            "warm_seconds": dashboard["warm_seconds"],
             "dashboard_cached_p95_ms": dashboard["dashboard_cached_p95_ms"],
             "staff_home_p95_ms": dashboard["staff_home_p95_ms"],
             "dashboard_gzip_kb": dashboard["dashboard_gzip_kb"],
