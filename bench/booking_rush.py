@@ -39,6 +39,7 @@ from bench.harness import (
     emit,
     load,
     postgres_available,
+    redis_choice,
     server,
 )
 
@@ -197,24 +198,6 @@ def _database_choice(requested: str) -> tuple[str, str]:
     return "sqlite", url
 
 
-def _redis_choice(requested: str) -> str:
-    """A deployment at this scale runs Redis for the cache (rate limits): use it when one
-    answers (a dedicated, flushed database index), else the embedded database cache."""
-    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
-    if requested == "database":
-        return ""
-    try:
-        import redis
-
-        client = redis.Redis.from_url(url, socket_connect_timeout=2)
-        client.flushdb()
-    except Exception:
-        if requested == "redis":
-            raise
-        return ""
-    return url
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--applicants", type=int, default=2000)
@@ -237,7 +220,7 @@ def main() -> int:
 
     database, pg_url = _database_choice(args.database)
     os.environ["BENCH_POSTGRES_URL"] = pg_url
-    redis_url = _redis_choice(args.cache)
+    redis_url = redis_choice(args.cache)
     with bench_environment(database) as env:
         if redis_url:
             env["REDIS_URL"] = redis_url

@@ -235,8 +235,11 @@ async def load(
     clients: int,
     seconds: float,
     make_request: Callable[[int, int], tuple[str, str, dict[str, str], bytes]],
+    interval: float = 0.0,
 ) -> Result:
-    """``clients`` connections, each sending requests back to back for ``seconds``."""
+    """``clients`` connections, each sending requests back to back for ``seconds`` or, with
+    ``interval``, one request every ``interval`` seconds (people and systems that pause
+    between requests; starts spread over the first interval)."""
     host, port = base.removeprefix("http://").split(":")
     result = Result()
     stop_at = time.perf_counter() + seconds
@@ -244,6 +247,8 @@ async def load(
     async def client(n: int) -> None:
         connection = Connection(host, int(port))
         i = 0
+        if interval:
+            await asyncio.sleep(interval * n / clients)
         while time.perf_counter() < stop_at:
             method, path, headers, body = make_request(n, i)
             started = time.perf_counter()
@@ -254,6 +259,8 @@ async def load(
                 connection = Connection(host, int(port))
             result.record(status, time.perf_counter() - started)
             i += 1
+            if interval:
+                await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))
         connection.close()
 
     started = time.perf_counter()
@@ -270,6 +277,24 @@ async def gather_limited(jobs: list[Callable[[], Awaitable[object]]], limit: int
             return await job()
 
     return list(await asyncio.gather(*(run(job) for job in jobs)))
+
+
+def redis_choice(requested: str = "auto") -> str:
+    """A deployment at this scale runs Redis for the cache (rate limits): use it when one
+    answers (a dedicated, flushed database index), else the embedded database cache."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    if requested == "database":
+        return ""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.flushdb()
+    except Exception:
+        if requested == "redis":
+            raise
+        return ""
+    return url
 
 
 def emit(figures: dict[str, object]) -> None:

@@ -27,9 +27,11 @@ from imigrasi.appointments.api import router as bookings_router
 from imigrasi.assistant.api import router as assistant_router
 from imigrasi.catalog.api import router as catalog_router
 from imigrasi.catalog.api import services_router
+from imigrasi.complaints.api import router as lapor_router
 from imigrasi.credentials.api import router as credentials_router
 from imigrasi.lib.api_errors import complete_error_responses
 from imigrasi.privacy.api import router as privacy_router
+from imigrasi.sharecodes.api import router as sharecodes_router
 
 logger = logging.getLogger(__name__)
 
@@ -179,4 +181,6 @@ api.add_router("", public_queue_router, tags=["queue"])
 api.add_router("/assistant", assistant_router, tags=["assistant"])
 api.add_router("/privacy", privacy_router, tags=["privacy"])
 api.add_router("/credentials", credentials_router, tags=["credentials"])
+api.add_router("/lapor", lapor_router, tags=["complaints"])
+api.add_router("", sharecodes_router, tags=["status checks"])
 api.add_router("/staff/", staff_router, tags=["staff"])

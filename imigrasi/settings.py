@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "imigrasi.outbox",
     "imigrasi.registry",
     "imigrasi.credentials",
+    "imigrasi.feedback",
+    "imigrasi.sharecodes",
+    "imigrasi.complaints",
     "imigrasi.analytics",
     "imigrasi.pages",
     "imigrasi.security",
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ninja",
     "django_tasks_db",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -363,6 +367,37 @@ REGISTRY_MAX_ATTEMPTS = env_int("REGISTRY_MAX_ATTEMPTS", 6)
 CREDENTIAL_RETIRED_KEYS_FILE = env_str("CREDENTIAL_RETIRED_KEYS_FILE", "")
 # Document checks per address on /verifikasi/ and POST /api/v1/credentials/verify together.
 CREDENTIAL_CHECK_RATE = env_str("CREDENTIAL_CHECK_RATE", "30/m/ip")
+# The satisfaction survey (docs/feedback.md): how long a one-time link works, when the one
+# reminder goes, and the answers accepted per address and per link.
+FEEDBACK_LINK_DAYS = env_int("FEEDBACK_LINK_DAYS", 30)
+FEEDBACK_REMINDER_DAYS = env_int("FEEDBACK_REMINDER_DAYS", 3)
+FEEDBACK_SUBMIT_RATE = env_str("FEEDBACK_SUBMIT_RATE", "20/m/ip")
+FEEDBACK_LINK_RATE = env_str("FEEDBACK_LINK_RATE", "10/h/link")
+# Share codes (imigrasi/sharecodes): status checks per OAuth client on
+# POST /api/v1/status-checks, per address on the web page /cek-status-izin/, and wrong dates
+# of birth a code tolerates per day before it refuses every check (guessing the birth date).
+STATUS_CHECK_RATE_PER_CLIENT = env_str("STATUS_CHECK_RATE_PER_CLIENT", "60/m")
+SHARE_CODE_WEB_CHECK_RATE = env_str("SHARE_CODE_WEB_CHECK_RATE", "10/m/ip")
+SHARE_CODE_MAX_WRONG_BIRTH_DATES = env_int("SHARE_CODE_MAX_WRONG_BIRTH_DATES", 5)
+# Complaints (docs/complaints.md): complaints filed and tracking attempts per address; the
+# SP4N-LAPOR! channel (our simulator in development) and the secret that signs both directions.
+COMPLAINT_RATE = env_str("COMPLAINT_RATE", "5/h/ip")
+COMPLAINT_TRACK_RATE = env_str("COMPLAINT_TRACK_RATE", "10/m/ip")
+LAPOR_URL = env_str("LAPOR_URL", "http://127.0.0.1:8006").rstrip("/")
+LAPOR_SECRET = env_secret("LAPOR_SECRET", _dev_secrets.get("lapor_secret", ""))
+LAPOR_TIMEOUT_SECONDS = float(env_int("LAPOR_TIMEOUT_SECONDS", 5))
+# django-oauth-toolkit: only the token endpoint is mounted (/o/token/); employers and agencies
+# use the client-credentials grant with the one scope below. Clients are registered by an
+# administrator (admin or `manage.py create_verifier_client`); their secrets are stored hashed.
+OAUTH2_PROVIDER = {
+    "SCOPES": {"status:read": "Check a person's permission to stay with a share code they gave"},
+    "DEFAULT_SCOPES": ["status:read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_ACCESS_TOKEN_SECONDS", 3600),
+    # Changes to clients in the admin are audited, the secret redacted.
+    "APPLICATION_ADMIN_CLASS": "imigrasi.sharecodes.admin_clients.VerifierClientAdmin",
+}
+# DOT's models are swappable; migrations that point at them need the setting named.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 # ECDSA P-256 private key (PKCS#8 PEM) that signs the QR codes of issued documents
 # (imigrasi/lib/credentials.py, ADR 0008); retired public keys stay published for checking.
 CREDENTIAL_SIGNING_KEY = env_secret(

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from imigrasi.lib.devsecrets import load_or_create_dev_secrets  # noqa: E402
 from imigrasi.lib.supervisor import Supervisor  # noqa: E402 - after the path is set
 
 
@@ -44,6 +45,13 @@ def main() -> int:
     env["PAYMENT_SIMULATOR_PRIVATE_KEY_B64"] = secrets["payment_private_key"]
     env["AGENCY_RECEIVER_SECRET"] = secrets.get("agency_webhook_secret", "")
     receiver_port = urlsplit(env.get("AGENCY_RECEIVER_URL", "http://127.0.0.1:8004")).port or 8004
+    # SP4N-LAPOR!: signs both directions with the development secret; pushes complaints to us.
+    # (load_or_create adds the key to a dev-secrets file written before complaints existed.)
+    env["LAPOR_SECRET"] = (
+        env.get("LAPOR_SECRET") or load_or_create_dev_secrets(var_dir)["lapor_secret"]
+    )
+    env.setdefault("LAPOR_PLATFORM_URL", f"http://127.0.0.1:{args.port}")
+    lapor_port = urlsplit(env.get("LAPOR_URL", "http://127.0.0.1:8006")).port or 8006
     commands = {
         "payments": [
             sys.executable,
@@ -89,10 +97,30 @@ def main() -> int:
             str(receiver_port),
             "--quiet",
         ],
+        "lapor": [
+            sys.executable,
+            "-m",
+            "simulators.lapor.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(lapor_port),
+            "--quiet",
+        ],
         "worker": [sys.executable, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
         # Safety nets for lost jobs: each delivery and registry check also schedules its own retry.
         "outbox-sweep": [sys.executable, "manage.py", "deliver_events", "--every", "60"],
         "registry-sweep": [sys.executable, "manage.py", "run_registry_checks", "--every", "120"],
+        # Complaints past their SP4N-LAPOR! deadline, and status updates LAPOR! has not taken.
+        "complaint-sweep": [sys.executable, "manage.py", "complaint_sla", "--every", "300"],
+        # The one reminder of unanswered satisfaction-survey links (docs/feedback.md).
+        "survey-reminders": [
+            sys.executable,
+            "manage.py",
+            "send_survey_reminders",
+            "--every",
+            "3600",
+        ],
         # Analytics marts every 5 minutes, the forecast once a day (docs/analytics.md).
         "analytics": [sys.executable, "manage.py", "refresh_analytics", "--every", "300"],
         "web": [
@@ -120,6 +148,7 @@ def main() -> int:
         f"\nImigrasi Digital: http://{args.host}:{args.port}\n"
         f"Payment simulator (pay billing codes by hand): http://127.0.0.1:{payment_port}\n"
         "Population registry and tax office simulators: http://127.0.0.1:8003, :8005\n"
+        f"SP4N-LAPOR! (complaints): http://127.0.0.1:{lapor_port}/_control/received\n"
         f"Receiving agency (decision events): http://127.0.0.1:{receiver_port}/_control/received\n"
         "Ctrl+C stops everything.\n",
         flush=True,

@@ -147,6 +147,8 @@ def require_16_digits(value: str, field_name: str) -> str:
 # --- routes ----------------------------------------------------------------------------------
 
 Handler = Callable[[re.Match[str], bytes], Reply]
+# A simulator's own test plumbing under /_control/ (method, path, body); None: not handled.
+ControlHandler = Callable[[str, str, bytes], "Reply | None"]
 
 
 @dataclass(frozen=True)
@@ -263,12 +265,18 @@ class GovernmentServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address: tuple[str, int], routes: Sequence[Route], controls: Controls, name: str
+        self,
+        address: tuple[str, int],
+        routes: Sequence[Route],
+        controls: Controls,
+        name: str,
+        extra_control: ControlHandler | None = None,
     ) -> None:
         super().__init__(address, GovernmentHandler)
         self.routes = routes
         self.controls = controls
         self.name = name
+        self.extra_control = extra_control
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (timeout in "slow" mode) before the answer is routine.
@@ -297,6 +305,7 @@ class GovernmentHandler(BaseHTTPRequestHandler):
         self._dispatch("DELETE")
 
     def _dispatch(self, method: str) -> None:
+        _current.headers = self.headers
         try:
             body = self._read_body()
             reply = self._route(method, urlsplit(self.path).path, body)
@@ -336,6 +345,11 @@ class GovernmentHandler(BaseHTTPRequestHandler):
         if path == "/_control/stats":
             self._only(method, "GET", "DELETE")
             return json_reply(200, controls.stats(reset=method == "DELETE"))
+        extra = self.server.extra_control
+        if extra is not None and path.startswith("/_control/"):
+            reply = extra(method, path, body)
+            if reply is not None:
+                return reply
         allowed: list[str] = []
         for route in self.server.routes:
             match = route.pattern.fullmatch(path)
@@ -393,6 +407,15 @@ class GovernmentHandler(BaseHTTPRequestHandler):
         logger.info("%s %s %s", self.server.name, self.address_string(), format % args)
 
 
+_current = threading.local()
+
+
+def current_headers() -> Any:
+    """The headers of the request this thread is answering (for handlers that check a
+    signature; ``Route`` handlers are given only the path match and the body)."""
+    return getattr(_current, "headers", None) or {}
+
+
 def _method_not_allowed(allowed: list[str]) -> ApiError:
     return ApiError(405, "method not allowed", headers=(("Allow", ", ".join(allowed)),))
 
@@ -433,8 +456,14 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def serve(args: argparse.Namespace, routes: Sequence[Route], name: str) -> int:
-    """Bind, announce the port, serve until SIGTERM or Ctrl+C."""
+def serve(
+    args: argparse.Namespace,
+    routes: Sequence[Route],
+    name: str,
+    extra_control: ControlHandler | None = None,
+) -> int:
+    """Bind, announce the port, serve until SIGTERM or Ctrl+C. ``extra_control`` answers a
+    simulator's own ``/_control/...`` paths (no client id, no failure mode)."""
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
         format=f"%(asctime)s {name} %(message)s",
@@ -442,7 +471,7 @@ def serve(args: argparse.Namespace, routes: Sequence[Route], name: str) -> int:
     )
     controls = Controls([route.name for route in routes])
     controls.switch(ModeState(mode=args.mode, delay=args.delay))
-    server = GovernmentServer((args.host, args.port), routes, controls, name)
+    server = GovernmentServer((args.host, args.port), routes, controls, name, extra_control)
     port = server.server_address[1]
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     logger.warning("listening on http://%s:%d/ in mode %s", args.host, port, args.mode)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -38,6 +39,24 @@ class DataRead:
     why: str
 
 
+# Reads that feature apps record under their own actor prefix ("sharecode:") are described by
+# those apps: (who, why) from the entry. Registered from their AppConfig.ready(), so this core
+# app never imports them.
+ReadDescriber = Callable[[AuditEntry], tuple[str, str]]
+_DESCRIBERS: dict[str, ReadDescriber] = {}
+
+
+def register_read_describer(prefix: str, describe: ReadDescriber) -> None:
+    _DESCRIBERS[prefix] = describe
+
+
+def _described(entry: AuditEntry) -> tuple[str, str] | None:
+    for prefix, describe in _DESCRIBERS.items():
+        if entry.actor_label.startswith(prefix):
+            return describe(entry)
+    return None
+
+
 def _who(role: str, office: str | None) -> str:
     role_name = str(Role(role).label) if role in Role.values else _("A staff member")
     return f"{role_name}, {office}" if office else role_name
@@ -54,14 +73,14 @@ def personal_data_reads_about(user: User, limit: int = 10) -> list[DataRead]:
     actors = [parse_actor_label(entry.actor_label) for entry in entries]
     office_ids = {office for _role, office in actors if office is not None}
     offices = dict(Office.objects.filter(pk__in=office_ids).values_list("pk", "name"))
-    return [
-        DataRead(
-            at=entry.created_at,
-            who=_reader(entry, role, offices.get(office) if office is not None else None),
-            why=str(_PURPOSES.get(entry.reason.split(":")[0], entry.reason)),
+    reads = []
+    for entry, (role, office) in zip(entries, actors, strict=True):
+        who, why = _described(entry) or (
+            _reader(entry, role, offices.get(office) if office is not None else None),
+            str(_PURPOSES.get(entry.reason.split(":")[0], entry.reason)),
         )
-        for entry, (role, office) in zip(entries, actors, strict=True)
-    ]
+        reads.append(DataRead(at=entry.created_at, who=who, why=why))
+    return reads
 
 
 def _reader(entry: AuditEntry, role: str, office: str | None) -> str:

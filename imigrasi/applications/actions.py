@@ -44,6 +44,7 @@ from imigrasi.applications.models import (
 )
 from imigrasi.applications.numbers import new_application_number
 from imigrasi.applications.questions import QUESTIONS_BY_KEY, validate_answer
+from imigrasi.applications.signals import status_changed
 from imigrasi.applications.wizard import context_for, readiness
 from imigrasi.applications.workflow import (
     REASON_REQUIRED,
@@ -124,9 +125,11 @@ def _change_status(
     *,
     message: str = "",
     extra: dict[str, Any] | None = None,
+    audit_reason: str | None = None,
 ) -> Application:
     """Compare-and-set the status; raises IllegalTransition or Conflict. The change, its
-    event, its audit row and any decision event for other agencies commit together."""
+    event, its audit row and any decision event for other agencies commit together.
+    ``audit_reason`` replaces ``message`` in the audit log when the message may be personal."""
     transition = transition_for(application.workflow, action, application.status, actor_kind)
     now = timezone.now()
     updates: dict[str, Any] = {
@@ -161,7 +164,10 @@ def _change_status(
             subject_id=application.account_id,
             before={"status": previous},
             after={"status": application.status},
-            reason=message,
+            reason=message if audit_reason is None else audit_reason,
+        )
+        status_changed.send(
+            sender=Application, application=application, previous=previous, action=action
         )
     return application
 

@@ -273,6 +273,27 @@ CASES = [
             "sponsor_nik": "3174054505900002",
         },
     ),
+    # A granted multiple-entry visa that a supervisor later cancelled (sponsor withdrew).
+    DemoCase(
+        "visitor5@demo.imigrasi.example",
+        "visa-d2",
+        "kanim-jakarta-selatan",
+        "cancelled",
+        "",
+        "",
+        "",
+        extra={
+            "mrz": make_td3(
+                surname="DUBOIS",
+                given_names="CLAIRE",
+                number="19FR54321",
+                nationality="FRA",
+                birth="900314",
+                sex="F",
+                expiry="320611",
+            )
+        },
+    ),
     DemoCase(
         "visitor4@demo.imigrasi.example",
         "visa-c1",
@@ -318,6 +339,7 @@ VISA_PATHS = {
     "in_verification": [],
     "information_requested": ["request_information"],
     "approved": ["approve"],
+    "cancelled": ["approve"],  # then cancelled by a supervisor (build_application)
     "rejected": ["reject"],
 }
 MESSAGES = {
@@ -451,7 +473,31 @@ def build_application(case: DemoCase) -> Application:
             requirement_codes=[r.code for r in required_documents(context_for(application))][:1],
         )
     application.refresh_from_db()
+    if case.target == "cancelled":
+        from imigrasi.applications.grants import do_cancel_grant
+
+        do_cancel_grant(
+            application,
+            _supervisor_for(application.office),
+            reason="sponsor_withdrew",
+            expected_version=application.version,
+        )
+        application.refresh_from_db()
     return application
+
+
+def _supervisor_for(office: Office | None) -> User:
+    supervisor = User.objects.filter(office=office, role=Role.SUPERVISOR).first()
+    if supervisor is None:
+        code = office.code if office else "pusat"
+        supervisor = User.objects.create_user(
+            f"supervisor.{code}@demo.imigrasi.example",
+            DEMO_PASSWORD,
+            full_name="Supervisor Demo",
+            role=Role.SUPERVISOR,
+            office=office,
+        )
+    return supervisor
 
 
 def _stand_in_billing(application: Application, *, expired: bool) -> BillingCode:

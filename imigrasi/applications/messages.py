@@ -25,6 +25,7 @@ ERRORS = {
     "officer_not_in_office": _("That officer does not work at this office."),
     "reason_required": _("Write a reason the applicant will read."),
     "rejection_reason_required": _("Choose a rejection reason."),
+    "cancellation_reason_required": _("Choose why the visa or stay permit is cancelled."),
     "changed_by_someone_else": _(
         "Someone else changed this application a moment ago. Reload the page to see its "
         "current state."

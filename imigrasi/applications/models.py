@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from imigrasi.applications.numbers import display_number
-from imigrasi.applications.workflow import RejectionReason, Status
+from imigrasi.applications.workflow import CancellationReason, RejectionReason, Status
 from imigrasi.lib.encrypted_fields import BlindIndexField, EncryptedJSONField, EncryptedTextField
 from imigrasi.lib.identifiers import normalise_nik
 
@@ -109,6 +109,9 @@ class Application(models.Model):
     )
     rejection_reason = models.CharField(
         _("rejection reason"), max_length=40, choices=RejectionReason.choices, blank=True
+    )
+    cancellation_reason = models.CharField(
+        _("cancellation reason"), max_length=40, choices=CancellationReason.choices, blank=True
     )
     # The newest event the applicant can see: lets the status endpoint, which phones poll,
     # answer "anything new?" from this row alone.

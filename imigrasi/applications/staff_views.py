@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from imigrasi.accounts.access import role_required
 from imigrasi.accounts.models import OFFICE_BOUND_ROLES, Role, User
 from imigrasi.applications import actions
+from imigrasi.applications.grants import is_cancellable
 from imigrasi.applications.messages import message_for
 from imigrasi.applications.queries import get_application_for_user, sla_breaches, work_queue
 from imigrasi.applications.questions import applicable_questions
@@ -150,6 +151,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
                 answered_at__isnull=True
             ).first(),
             "is_supervisor": officer.role == Role.SUPERVISOR,
+            "grant_cancellable": is_cancellable(application),
             "colleagues": colleagues,
             **panel_context(officer, application.number),
         },

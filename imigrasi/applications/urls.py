@@ -1,6 +1,6 @@
 from django.urls import path
 
-from imigrasi.applications import views
+from imigrasi.applications import views, views_family
 
 app_name = "applications"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/lanjut/", views.continue_application, name="continue"),
     path("<str:number>/pertanyaan/<slug:key>/", views.question, name="question"),
+    path("<str:number>/kartu-keluarga/", views_family.fill_from_family_card, name="family_card"),
     path("<str:number>/dokumen/", views.documents, name="documents"),
     path("<str:number>/dokumen/unggah/<slug:requirement>/", views.upload, name="upload"),
     path("<str:number>/dokumen/berkas/<uuid:document_id>/", views.document_file, name="document"),

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from imigrasi.accounts.models import User
 from imigrasi.applications import actions
 from imigrasi.applications.eligibility import walk
+from imigrasi.applications.family_card import FILLED_KEYS, offers_family_card
 from imigrasi.applications.forms import (
     NEW_PERSON_PREFIX,
     AnswerRequestForm,
@@ -45,6 +46,7 @@ from imigrasi.applications.queries import (
 )
 from imigrasi.applications.questions import QUESTIONS_BY_KEY
 from imigrasi.applications.status import billing_lapsed, public_status, status_payload
+from imigrasi.applications.validity import entry_terms
 from imigrasi.applications.wizard import (
     context_for,
     current_documents,
@@ -56,6 +58,7 @@ from imigrasi.applications.wizard import (
 from imigrasi.applications.workflow import STATUS_TEXT, Status
 from imigrasi.catalog.models import Service
 from imigrasi.credentials.queries import credentials_of
+from imigrasi.lib import panels
 from imigrasi.lib.ratelimit import allow, client_ip
 
 
@@ -176,6 +179,9 @@ def question(request: HttpRequest, number: str, key: str) -> HttpResponse:
             "question": q,
             "form": form,
             "back_to_check": request.GET.get("from") == "check",
+            # A parent applying for a child may fill this in from the family card (a POST).
+            "family_card": q.key in FILLED_KEYS and offers_family_card(application),
+            "needs_parent_nik": not _user(request).nik,
         },
     )
 
@@ -287,6 +293,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     billing = open_billing_code(application)
     from imigrasi.appointments.views_booking import active_visit
 
+    credentials = credentials_of(request.user, application.number)
+    validity = credentials[-1] if credentials else None
     return render(
         request,
         "applications/detail.html",
@@ -301,7 +309,10 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "payload": status_payload(application),
             "now": timezone.now(),
             "visit": active_visit(application),
-            "credentials": credentials_of(request.user, application.number),
+            "credentials": credentials,
+            "validity": validity,
+            "entry": entry_terms(application.service, validity.valid_from) if validity else None,
+            "extra_panels": panels.collect(panels.APPLICATION_STATUS, application),
         },
     )
 

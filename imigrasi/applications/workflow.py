@@ -32,6 +32,7 @@ class Status(models.TextChoices):
     NO_SHOW = "no_show", _("Missed the office visit")
     CANCELLED_UNCOLLECTED = "cancelled_uncollected", _("Cancelled: not collected in time")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    CANCELLED = "cancelled", _("Cancelled by the immigration office")
 
 
 TERMINAL = frozenset(
@@ -42,6 +43,7 @@ TERMINAL = frozenset(
         Status.NO_SHOW,
         Status.CANCELLED_UNCOLLECTED,
         Status.WITHDRAWN,
+        Status.CANCELLED,
     }
 )
 # Statuses in which the office owes the applicant work (counted against the SLA).
@@ -160,12 +162,26 @@ STATUS_TEXT: dict[str, StatusText] = {
         _("Nothing more to do."),
         _("Complete."),
     ),
+    Status.CANCELLED: StatusText(
+        _(
+            "The immigration office cancelled the visa or stay permit granted by this "
+            "application. Its document and QR code are no longer valid. The reason is shown "
+            "below."
+        ),
+        _(
+            "Do not use the document any more. Contact the office that cancelled it if you "
+            "have questions; if you are in Indonesia, ask it what you must do before you leave "
+            "or to stay lawfully."
+        ),
+        _("Complete."),
+    ),
 }
 
 
 class Actor(models.TextChoices):
     APPLICANT = "applicant"
     OFFICER = "officer"  # officers and supervisors of the application's office
+    SUPERVISOR = "supervisor"  # supervisors of the application's office only
     SYSTEM = "system"  # payment callbacks, timers
 
 
@@ -183,6 +199,7 @@ def _t(action: str, sources: set[str], target: str, actors: set[str], label: Pro
 
 
 APP, OFF, SYS = Actor.APPLICANT.value, Actor.OFFICER.value, Actor.SYSTEM.value
+SUP = Actor.SUPERVISOR.value
 PRE_PAYMENT: set[str] = {Status.DRAFT, Status.AWAITING_PAYMENT, Status.PAYMENT_EXPIRED}
 
 _COMMON = [
@@ -307,6 +324,15 @@ VISA_TRANSITIONS = [
     _t("mark_no_show", {Status.AWAITING_VISIT}, Status.NO_SHOW, {OFF}, _("Mark as no-show")),
     _t("approve", {Status.IN_VERIFICATION}, Status.APPROVED, {OFF}, _("Approve and issue")),
     _t("reject", {Status.IN_VERIFICATION}, Status.REJECTED, {OFF}, _("Reject")),
+    # Only through imigrasi.applications.grants (it also revokes the signed document): a
+    # supervisor's decision, so the officers' generic decision form never offers it.
+    _t(
+        "cancel_grant",
+        {Status.APPROVED},
+        Status.CANCELLED,
+        {SUP},
+        _("Cancel the visa or stay permit"),
+    ),
 ]
 
 WORKFLOWS: dict[str, dict[str, Transition]] = {
@@ -348,3 +374,15 @@ class RejectionReason(models.TextChoices):
     )
     SPONSOR_NOT_VERIFIED = "sponsor_not_verified", _("The sponsor could not be verified")
     SECURITY = "security", _("Entry ban or security reasons")
+
+
+class CancellationReason(models.TextChoices):
+    """Why a granted visa or stay permit is cancelled (UU 6/2011: the grounds are the
+    holder's conduct or circumstances, or an error found after the grant)."""
+
+    FALSE_INFORMATION = "false_information", _("The application contained false information")
+    SPONSOR_WITHDREW = "sponsor_withdrew", _("The sponsor withdrew the guarantee")
+    CONDITIONS_BROKEN = "conditions_broken", _("The holder did not keep to the permit's conditions")
+    PURPOSE_ENDED = "purpose_ended", _("The purpose of the stay has ended")
+    SECURITY = "security", _("Entry ban or security reasons")
+    ISSUED_IN_ERROR = "issued_in_error", _("Granted in error")

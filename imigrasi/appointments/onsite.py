@@ -43,6 +43,7 @@ from imigrasi.appointments.models import (
     TicketStatus,
 )
 from imigrasi.appointments.schedule import day_plan, ensure_slots, policy_for
+from imigrasi.appointments.signals import ticket_served
 from imigrasi.catalog.models import Office, Service
 from imigrasi.lib.background import enqueue_on_commit
 
@@ -375,6 +376,7 @@ def finish_service(ticket: Ticket, counter: Counter, officer: User) -> Ticket:
             started_at=ticket.started_at or now,
         )
         _event(ticket, "finished", officer, counter=counter)
+        ticket_served.send(sender=Ticket, ticket=ticket)
         if ticket.booking_id:
             Booking.objects.filter(pk=ticket.booking_id).update(status=BookingStatus.COMPLETED)
             record(ticket.booking, "completed", officer)  # type: ignore[arg-type]

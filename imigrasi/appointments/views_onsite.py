@@ -56,6 +56,7 @@ from imigrasi.appointments.models import (
 from imigrasi.appointments.onsite import board_state
 from imigrasi.audit.recording import record_event
 from imigrasi.catalog.models import Office
+from imigrasi.lib import panels
 from imigrasi.lib.ratelimit import allow, client_ip
 
 
@@ -422,6 +423,7 @@ def ticket_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "ticket": ticket,
             "position": position,
             "final": ticket.status in FINAL_STATUSES,
+            "extra_panels": panels.collect(panels.QUEUE_TICKET, ticket),
             "api_url": f"/api/v1/queue/tickets/{ticket.public_id}",
             "labels": {
                 "statuses": {value: str(label) for value, label in TicketStatus.choices},

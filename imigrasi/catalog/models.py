@@ -142,6 +142,20 @@ class Service(models.Model):
     online_application = models.BooleanField(_("can be applied for online"), default=True)
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    # How long a granted visa or stay permit lasts (domain brief §3): data, because a visa
+    # regulation changes them. imigrasi.applications.validity turns them into dates.
+    validity_years = models.PositiveSmallIntegerField(
+        _("validity in years (when no option sets it)"), null=True, blank=True
+    )
+    entry_within_days = models.PositiveSmallIntegerField(
+        _("must be used to enter within (days of issue)"), null=True, blank=True
+    )
+    stay_days = models.PositiveSmallIntegerField(
+        _("stay per entry, or length of an extension (days)"), null=True, blank=True
+    )
+    extends_permit = models.BooleanField(
+        _("extends a visa or permit the holder already has"), default=False
+    )
     is_addon = models.BooleanField(_("add-on to another service"), default=False)
     addon_for = models.ManyToManyField(
         "self",

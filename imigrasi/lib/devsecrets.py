@@ -45,6 +45,8 @@ def _new_secrets() -> dict[str, str]:
         # receiving-agency simulator that make run starts.
         "agency_webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "credential_signing_key": credential_key.decode(),
+        # Signs complaints from SP4N-LAPOR! and our status updates to it (docs/complaints.md).
+        "lapor_secret": secrets.token_urlsafe(32),
     }
 
 

@@ -19,6 +19,9 @@ AGENCIES = [
             EventType.VISA_GRANTED,
             EventType.STAY_PERMIT_GRANTED,
             EventType.STAY_PERMIT_EXTENDED,
+            EventType.VISA_EXTENDED,
+            EventType.VISA_CANCELLED,
+            EventType.STAY_PERMIT_CANCELLED,
         ],
     ),
 ]

@@ -22,6 +22,9 @@ class EventType(models.TextChoices):
     VISA_GRANTED = "visa.granted", _("Visa granted")
     STAY_PERMIT_GRANTED = "stay_permit.granted", _("Stay permit granted")
     STAY_PERMIT_EXTENDED = "stay_permit.extended", _("Stay permit extended")
+    VISA_EXTENDED = "visa.extended", _("Visa stay extended")
+    VISA_CANCELLED = "visa.cancelled", _("Visa cancelled")
+    STAY_PERMIT_CANCELLED = "stay_permit.cancelled", _("Stay permit cancelled")
 
 
 class Subscriber(models.Model):

@@ -56,6 +56,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
                 NavItem(_("Privacy notice"), reverse("pages:privacy"), False),
                 NavItem(_("Terms of use"), reverse("pages:terms"), False),
                 NavItem(_("Check a document"), reverse("credentials:check"), False),
+                NavItem(
+                    _("Check someone's permission to stay"), reverse("status_check:check"), False
+                ),
+                NavItem(_("Make a complaint"), reverse("complaints:start"), False),
+                NavItem(_("Satisfaction survey results"), reverse("ikm:results"), False),
             ],
         }
     }

@@ -26,7 +26,9 @@ from imigrasi.applications.documents import read_decrypted
 from imigrasi.applications.models import Application, Document, Person
 from imigrasi.appointments.models import Booking, WaitlistEntry
 from imigrasi.assistant.models import Conversation
+from imigrasi.credentials.models import IssuedCredential
 from imigrasi.privacy.models import Consent, CorrectionRequest
+from imigrasi.registry.models import IdentityCheck
 
 FORMAT_VERSION = 1
 _EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
@@ -94,6 +96,36 @@ def _application(application: Application) -> dict[str, Any]:
             }
             for document in application.documents.all()
         ],
+    }
+
+
+def _identity_check(check: IdentityCheck) -> dict[str, Any]:
+    """What was checked (as typed in the application), when, and the verdict: booleans and
+    categories only, since the registry's own data is never kept (imigrasi/registry)."""
+    return {
+        "application": check.reference,
+        "kind": check.kind,
+        "what_was_checked": check.input,
+        "asked_at": check.created_at,
+        "answered_at": check.checked_at,
+        "outcome": check.status,
+        "details": check.fields,
+        "verified_by_an_officer": check.resolved_at is not None,
+    }
+
+
+def _issued_document(credential: IssuedCredential) -> dict[str, Any]:
+    """The document's facts and state; neither the signed code nor anything about the key."""
+    return {
+        "application": credential.reference,
+        "document_type": credential.document_type,
+        "credential_id": credential.credential_id,
+        "valid_from": credential.valid_from,
+        "valid_until": credential.valid_until,
+        "issued_at": credential.issued_at,
+        "revoked": credential.is_revoked,
+        "revoked_at": credential.revoked_at,
+        "revocation_reason": credential.revocation_reason,
     }
 
 
@@ -170,6 +202,14 @@ def collect(account: User) -> dict[str, Any]:
                 "note": c.review_note,
             }
             for c in CorrectionRequest.objects.filter(account=account).select_related("application")
+        ],
+        "registry_checks": [
+            _identity_check(c)
+            for c in IdentityCheck.objects.filter(subject_id=account.pk).order_by("created_at")
+        ],
+        "issued_documents": [
+            _issued_document(c)
+            for c in IssuedCredential.objects.filter(subject_id=account.pk).order_by("issued_at")
         ],
         "who_opened_my_data": [
             {"at": read.at, "who": read.who, "why": read.why}

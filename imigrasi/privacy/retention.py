@@ -24,9 +24,11 @@ from imigrasi.applications.workflow import Status
 from imigrasi.appointments.models import ACTIVE_BOOKING, Booking, Ticket
 from imigrasi.assistant.models import Conversation
 from imigrasi.audit.recording import record_event
+from imigrasi.credentials.models import IssuedCredential
 from imigrasi.privacy.actions import delete_export_file
 from imigrasi.privacy.closure import delete_draft
 from imigrasi.privacy.models import DataExport
+from imigrasi.registry.models import IdentityCheck
 
 DECIDED = (
     Status.COLLECTED,
@@ -34,6 +36,7 @@ DECIDED = (
     Status.REJECTED,
     Status.CANCELLED_UNCOLLECTED,
     Status.NO_SHOW,
+    Status.CANCELLED,
 )
 NOT_PURSUED = (Status.WITHDRAWN, Status.PAYMENT_EXPIRED)
 
@@ -48,6 +51,8 @@ class RetentionReport:
     exports: int = 0
     unverified_accounts: int = 0
     closed_accounts: int = 0
+    registry_checks: int = 0
+    issued_documents: int = 0
 
     @property
     def total(self) -> int:
@@ -110,6 +115,7 @@ def apply_retention(now: dt.datetime | None = None) -> RetentionReport:
             delete_export_file(export)
             export.delete()
             report.exports += 1
+        report.registry_checks, report.issued_documents = _delete_unanchored(now)
         report.unverified_accounts = _delete_accounts(
             User.objects.filter(
                 role=Role.APPLICANT,
@@ -128,6 +134,19 @@ def apply_retention(now: dt.datetime | None = None) -> RetentionReport:
                 after=asdict(report),
             )
     return report
+
+
+def _delete_unanchored(now: dt.datetime) -> tuple[int, int]:
+    """Registry checks and issued-document records are part of their application's record
+    (they name it by number, not by a key): they go once the application has gone. A
+    document record also waits until its signed code has expired: until then the record is
+    what tells a verifier that a revoked code is revoked."""
+    numbers = Application.objects.values("number")
+    checks, _ = IdentityCheck.objects.exclude(reference__in=numbers).delete()
+    documents, _ = (
+        IssuedCredential.objects.exclude(reference__in=numbers).filter(expires_at__lt=now).delete()
+    )
+    return checks, documents
 
 
 def _delete_accounts(accounts: object) -> int:

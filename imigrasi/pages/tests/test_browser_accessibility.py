@@ -158,6 +158,7 @@ def test_anonymous_pages_have_no_wcag_violations(live_server, browser_context, c
             "/permohonan/layanan-yang-tepat/",
             "/cek-status/",
             "/verifikasi/",
+            "/cek-status-izin/",
         ],
     )
 
@@ -169,7 +170,14 @@ def test_form_error_states_have_no_wcag_violations(live_server, browser_context,
         page.context.add_cookies(
             [{"name": "imigrasi_lang", "value": language, "url": live_server.url}]
         )
-        for path in ("/accounts/signup/", "/accounts/login/", "/accounts/password/reset/"):
+        for path in (
+            "/accounts/signup/",
+            "/accounts/login/",
+            "/accounts/password/reset/",
+            "/cek-status-izin/",
+            "/pengaduan/kirim/",  # the complaint and tracking forms sent empty
+            "/pengaduan/lacak/",
+        ):
             page.goto(live_server.url + path)
             page.click("main button[type=submit]")
             page.wait_for_load_state()
@@ -200,6 +208,8 @@ def test_applicant_pages_have_no_wcag_violations(
             "/akun/privasi/persetujuan/",
             "/akun/privasi/koreksi/",
             "/akun/privasi/tutup-akun/",
+            "/akun/kode-berbagi/",
+            "/akun/kode-berbagi/buat/",
             "/",
         ],
         skip=PUBLIC_CONTENT,

@@ -130,3 +130,37 @@ def test_unverified_accounts_are_deleted_after_thirty_days(db):
     User.objects.filter(pk=unverified.pk).update(date_joined=timezone.now() - dt.timedelta(days=31))
     assert apply_retention().unverified_accounts == 1
     assert not User.objects.filter(pk=unverified.pk).exists()
+
+
+def test_registry_checks_and_document_records_go_with_their_application(
+    catalog, applicant, settings
+):
+    from imigrasi.applications.demo import VISITOR_MRZ
+    from imigrasi.credentials.models import IssuedCredential
+    from imigrasi.registry.models import IdentityCheck
+
+    checked = make("collected", account=applicant.email)
+    visa = make(
+        "approved",
+        account=applicant.email,
+        service="visa-c1",
+        nik="",
+        name="",
+        birth="",
+        sex="",
+        mrz=VISITOR_MRZ,
+    )
+    credential = IssuedCredential.objects.get(reference=visa.number)
+    assert apply_retention().total == 0
+    Application.objects.filter(pk__in=[checked.pk, visa.pk]).update(
+        decided_at=timezone.now() - dt.timedelta(days=365 * settings.RETENTION_DECIDED_YEARS + 1)
+    )
+    # The code still runs (the test moved the decision back, not the code's expiry): its
+    # record stays, so a revoked code could still be told apart.
+    report = apply_retention()
+    assert report.decided_applications == 2 and report.registry_checks == 1
+    assert report.issued_documents == 0
+    assert not IdentityCheck.objects.filter(reference=checked.number).exists()
+    later = credential.expires_at + dt.timedelta(days=1)
+    assert apply_retention(now=later).issued_documents == 1
+    assert not IssuedCredential.objects.filter(pk=credential.pk).exists()

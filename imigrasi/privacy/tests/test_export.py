@@ -118,3 +118,37 @@ def test_the_api_prepares_and_serves_the_copy(
     )
     assert download.status_code == 200
     assert "data.json" in zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+
+
+def test_the_copy_lists_registry_checks_and_issued_documents_without_the_code(catalog, applicant):
+    from imigrasi.applications.demo import VISITOR_MRZ
+    from imigrasi.credentials.models import IssuedCredential
+    from imigrasi.privacy.export import build_archive, collect
+
+    passport = make("in_review", account=applicant.email)
+    visa = make(
+        "approved",
+        account=applicant.email,
+        service="visa-c1",
+        nik="",
+        name="",
+        birth="",
+        sex="",
+        mrz=VISITOR_MRZ,
+    )
+    credential = IssuedCredential.objects.get(reference=visa.number)
+    data = collect(applicant)
+    [check] = data["registry_checks"]
+    assert check["application"] == passport.number and check["outcome"] == "pending"
+    assert check["what_was_checked"] == {
+        "nik": "3174055204910003",
+        "name": "SITI RAHMAWATI",
+        "birth_date": "1991-04-12",
+    }
+    [document] = data["issued_documents"]
+    assert document["document_type"] == "evisa" and document["revoked"] is False
+    assert document["valid_until"] == credential.valid_until
+    assert "code" not in document and "key_id" not in document
+    archive = zipfile.ZipFile(io.BytesIO(build_archive(applicant)))
+    text = archive.read("data.json").decode()
+    assert credential.code not in text and credential.key_id not in text

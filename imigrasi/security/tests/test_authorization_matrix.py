@@ -172,6 +172,9 @@ MATRIX: dict[str, str] = {
     "GET /permohonan/<str:number>/lanjut/":                                      "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
     "GET /permohonan/<str:number>/pertanyaan/<slug:key>/":                       "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
     "POST /permohonan/<str:number>/pertanyaan/<slug:key>/":                      "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
+    # Filling a child's details from the family card: the owner's draft only (A's application
+    # is sent, so A is sent back to it without the registry being asked).
+    "POST /permohonan/<str:number>/kartu-keluarga/":                             "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
     "GET /permohonan/<str:number>/dokumen/":                                     "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
     # The owner's empty upload is refused as a form error (400).
     "POST /permohonan/<str:number>/dokumen/unggah/<slug:requirement>/":          "login  bad    deny   deny   deny   2fa    deny   deny   deny   deny",
@@ -193,6 +196,44 @@ MATRIX: dict[str, str] = {
     "POST /verifikasi/":                                                         "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "GET /verifikasi/dokumen/<uuid:public_id>/":                                 "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
     "GET /.well-known/imigrasi-credential-keys.json":                            "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    # Complaints (pengaduan): filing and tracking are public; a signed-in complainant sees
+    # their own; the complaint's office handles it, supervisors see escalations.
+    "GET /pengaduan/":                                                           "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /pengaduan/kirim/":                                                     "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "POST /pengaduan/kirim/":                                                    "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /pengaduan/terkirim/":                                                  "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /pengaduan/lacak/":                                                     "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "POST /pengaduan/lacak/":                                                    "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /pengaduan/saya/<str:number>/":                                         "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
+    "GET /staff/pengaduan/":                                                     "login  deny   deny   ok     ok     2fa    ok     deny   deny   deny",
+    "GET /staff/pengaduan/eskalasi/":                                            "login  deny   deny   deny   deny   2fa    ok     deny   deny   deny",
+    "GET /staff/pengaduan/ekspor.csv":                                           "login  deny   deny   ok     ok     2fa    ok     deny   deny   deny",
+    "GET /staff/pengaduan/<str:number>/":                                        "login  deny   deny   ok     deny   2fa    ok     deny   deny   deny",
+    "POST /staff/pengaduan/<str:number>/status/":                                "login  deny   deny   ok     deny   2fa    ok     deny   deny   deny",
+    "POST /staff/pengaduan/<str:number>/catatan/":                               "login  deny   deny   ok     deny   2fa    ok     deny   deny   deny",
+    "GET /staff/pengaduan/<str:number>/lampiran/<uuid:public_id>/":              "login  deny   deny   ok     deny   2fa    ok     deny   deny   deny",
+    # The satisfaction survey: the one-time link is the key (no sign-in); an empty answer is
+    # refused (400). The published results (IKM) and their CSV are public, as the regulation wants.
+    "GET /survei/terima-kasih/":                                                 "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /survei/<str:token>/":                                                  "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "POST /survei/<str:token>/":                                                 "bad    bad    bad    bad    bad    2fa    bad    bad    bad    bad",
+    "GET /ikm/":                                                                 "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /ikm/data.csv":                                                         "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /ikm/<slug:office>/":                                                   "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /ikm/<slug:office>/data.csv":                                           "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    # Share codes: A's own (created for A's document, listed, revoked); the public status check
+    # by share code (rate-limited) and the OAuth token endpoints for verifier clients (400:
+    # an empty request names no grant or token).
+    "GET /akun/kode-berbagi/":                                                   "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "GET /akun/kode-berbagi/buat/":                                              "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "POST /akun/kode-berbagi/buat/":                                             "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
+    "GET /akun/kode-berbagi/<uuid:public_id>/":                                  "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
+    "GET /akun/kode-berbagi/<uuid:public_id>/cabut/":                            "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
+    "POST /akun/kode-berbagi/<uuid:public_id>/cabut/":                           "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
+    "GET /cek-status-izin/":                                                     "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "POST /cek-status-izin/":                                                    "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    "POST /o/token/":                                                            "bad    bad    bad    bad    bad    2fa    bad    bad    bad    bad",
+    "POST /o/revoke_token/":                                                     "bad    bad    bad    bad    bad    2fa    bad    bad    bad    bad",
     # Booking a visit: the steps name A's application, which only A may book for.
     "GET /kunjungan/":                                                           "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "GET /kunjungan/pesan/":                                                     "login  ok     deny   deny   deny   2fa    deny   deny   deny   deny",
@@ -278,6 +319,10 @@ MATRIX: dict[str, str] = {
     "POST /staff/permohonan/<str:number>/ambil/":                                "login  deny   deny   ok     deny   2fa    ok     deny   deny   deny",
     "POST /staff/permohonan/<str:number>/tugaskan/":                             "login  deny   deny   deny   deny   2fa    ok     deny   deny   deny",
     "POST /staff/permohonan/<str:number>/tindakan/<slug:action>/":               "login  deny   deny   ok     deny   2fa    ok     deny   deny   deny",
+    # Cancelling a granted visa or stay permit: supervisors of the office only. A's passport
+    # application grants nothing to cancel, so the supervisor gets 409.
+    "GET /staff/permohonan/<str:number>/batalkan-izin/":                         "login  deny   deny   deny   deny   2fa    bad    deny   deny   deny",
+    "POST /staff/permohonan/<str:number>/batalkan-izin/":                        "login  deny   deny   deny   deny   2fa    bad    deny   deny   deny",
     # The queue console works on the officer's own office (Y's console is Y's office).
     "GET /staff/antrean/":                                                       "login  deny   deny   ok     ok     2fa    ok     deny   deny   deny",
     "POST /staff/antrean/loket/":                                                "login  deny   deny   ok     deny   2fa    ok     deny   deny   deny",
@@ -370,6 +415,10 @@ MATRIX: dict[str, str] = {
     "POST /api/v1/payments/callback":                                            "bad    bad    bad    bad    bad    2fa    bad    bad    bad    bad",
     # API: checking a document's QR code (public, rate-limited like the page).
     "POST /api/v1/credentials/verify":                                           "ok     ok     ok     ok     ok     2fa    ok     ok     ok     ok",
+    # SP4N-LAPOR! posts complaints signed with the shared secret: nobody else gets in.
+    "POST /api/v1/lapor/complaints":                                             "login  login  login  login  login  2fa    login  login  login  login",
+    # API: a share-code status check needs a verifier client's OAuth token (never a session).
+    "POST /api/v1/status-checks":                                                "login  login  login  login  login  2fa    login  login  login  login",
     # API: bookings. POST /bookings sends A's Idempotency-Key: A gets the replay, nobody else.
     "GET /api/v1/bookings/offices":                                              "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
     "GET /api/v1/bookings/days":                                                 "login  ok     ok     ok     ok     2fa    ok     ok     ok     ok",
@@ -419,6 +468,11 @@ PUBLIC = frozenset({
     "GET /cek-status/", "POST /cek-status/",
     "GET /verifikasi/", "POST /verifikasi/", "GET /.well-known/imigrasi-credential-keys.json",
     "POST /api/v1/credentials/verify",
+    "GET /pengaduan/", "GET /pengaduan/kirim/", "POST /pengaduan/kirim/", "GET /pengaduan/terkirim/",
+    "GET /pengaduan/lacak/", "POST /pengaduan/lacak/",
+    "GET /survei/terima-kasih/", "GET /survei/<str:token>/", "POST /survei/<str:token>/",
+    "GET /ikm/", "GET /ikm/data.csv", "GET /ikm/<slug:office>/", "GET /ikm/<slug:office>/data.csv",
+    "GET /cek-status-izin/", "POST /cek-status-izin/",
     "GET /antrean/papan/<slug:office>/", "GET /antrean/papan/<slug:office>/data.json",
     "GET /antrean/tiket/<uuid:public_id>/",
     "GET /asisten/", "POST /asisten/", "POST /asisten/nilai/", "GET /asisten/tanya-jawab/",
@@ -456,7 +510,7 @@ NATIONAL_HELP_DESK = frozenset({
 OBJECTS_OF_A_AND_X = frozenset(
     {"number", "document", "version", "person", "booking", "booking_id", "conversation",
      "message", "counter", "applicant_a_pk", "export", "correction", "credential",
-     "identity_check"}
+     "identity_check", "share_code", "complaint"}
 )
 # One of each kind of admin model URL (the family excluded from the enumeration).
 ADMIN_MODEL_SAMPLES = frozenset({
@@ -485,6 +539,7 @@ CALLS: dict[str, Call] = {
     "GET /permohonan/<str:number>/lanjut/": Call("/permohonan/{number}/lanjut/"),
     "GET /permohonan/<str:number>/pertanyaan/<slug:key>/": Call("/permohonan/{number}/pertanyaan/phone/"),
     "POST /permohonan/<str:number>/pertanyaan/<slug:key>/": Call("/permohonan/{number}/pertanyaan/phone/", {"value": "081234567890"}),
+    "POST /permohonan/<str:number>/kartu-keluarga/": Call("/permohonan/{number}/kartu-keluarga/", {"back": "full_name", "parent_nik": "3174055204910003"}),
     "GET /permohonan/<str:number>/dokumen/": Call("/permohonan/{number}/dokumen/"),
     "POST /permohonan/<str:number>/dokumen/unggah/<slug:requirement>/": Call("/permohonan/{number}/dokumen/unggah/ektp/"),
     "GET /permohonan/<str:number>/dokumen/berkas/<uuid:document_id>/": Call("/permohonan/{number}/dokumen/berkas/{document}/"),
@@ -498,7 +553,22 @@ CALLS: dict[str, Call] = {
     "POST /cek-status/": Call("/cek-status/", {"number": "{number}", "date_of_birth": "1991-04-12"}),
     "POST /verifikasi/": Call("/verifikasi/", {"code": "{credential_code}"}),
     "GET /verifikasi/dokumen/<uuid:public_id>/": Call("/verifikasi/dokumen/{credential}/"),
+    "GET /survei/<str:token>/": Call("/survei/{survey_token}/"),
+    "POST /survei/<str:token>/": Call("/survei/{survey_token}/"),
+    "GET /ikm/<slug:office>/": Call("/ikm/{office}/?periode=2025-Q3"),
+    "GET /ikm/<slug:office>/data.csv": Call("/ikm/{office}/data.csv?periode=2025-Q3"),
     "POST /api/v1/credentials/verify": Call("/api/v1/credentials/verify", {"code": "{credential_code}"}),
+    "GET /pengaduan/saya/<str:number>/": Call("/pengaduan/saya/{complaint}/"),
+    "GET /staff/pengaduan/<str:number>/": Call("/staff/pengaduan/{complaint}/"),
+    "POST /staff/pengaduan/<str:number>/status/": Call("/staff/pengaduan/{complaint}/status/", {"status": "verified", "version": "1"}),
+    "POST /staff/pengaduan/<str:number>/catatan/": Call("/staff/pengaduan/{complaint}/catatan/", {"note": "Cek rekaman CCTV."}),
+    "GET /staff/pengaduan/<str:number>/lampiran/<uuid:public_id>/": Call("/staff/pengaduan/{complaint}/lampiran/{complaint_attachment}/"),
+    "POST /akun/kode-berbagi/buat/": Call("/akun/kode-berbagi/buat/", {"document": "{credential}", "purpose": "employment", "days": "30"}),
+    "GET /akun/kode-berbagi/<uuid:public_id>/": Call("/akun/kode-berbagi/{share_code}/"),
+    "GET /akun/kode-berbagi/<uuid:public_id>/cabut/": Call("/akun/kode-berbagi/{share_code}/cabut/"),
+    "POST /akun/kode-berbagi/<uuid:public_id>/cabut/": Call("/akun/kode-berbagi/{share_code}/cabut/"),
+    "POST /cek-status-izin/": Call("/cek-status-izin/", {"organisation": "PT Matriks", "share_code": "{share_code_text}", "date_of_birth": "1991-04-12"}),
+    "POST /api/v1/status-checks": Call("/api/v1/status-checks", {"share_code": "{share_code_text}", "date_of_birth": "1991-04-12"}),
     "GET /kunjungan/pesan/": Call("/kunjungan/pesan/?application={number}"),
     "GET /kunjungan/pesan/kantor/": Call("/kunjungan/pesan/kantor/?application={number}"),
     "GET /kunjungan/pesan/tanggal/": Call("/kunjungan/pesan/tanggal/?application={number}&office={office}"),
@@ -537,6 +607,8 @@ CALLS: dict[str, Call] = {
     "POST /staff/permohonan/<str:number>/ambil/": Call("/staff/permohonan/{number}/ambil/"),
     "POST /staff/permohonan/<str:number>/tugaskan/": Call("/staff/permohonan/{number}/tugaskan/", {"officer": "{officer_x_pk}"}),
     "POST /staff/permohonan/<str:number>/tindakan/<slug:action>/": Call("/staff/permohonan/{number}/tindakan/record_visit/", {"version": "{version}"}),
+    "GET /staff/permohonan/<str:number>/batalkan-izin/": Call("/staff/permohonan/{number}/batalkan-izin/"),
+    "POST /staff/permohonan/<str:number>/batalkan-izin/": Call("/staff/permohonan/{number}/batalkan-izin/", {"version": "{version}", "reason": "issued_in_error", "confirm": "on"}),
     "POST /staff/antrean/loket/": Call("/staff/antrean/loket/", {"counter": "{counter}"}),
     "POST /staff/antrean/aksi/<slug:action>/": Call("/staff/antrean/aksi/call/"),
     "GET /staff/asisten/jawaban/<slug:slug>/": Call("/staff/asisten/jawaban/{slug}/"),
@@ -637,6 +709,29 @@ def issued_credential(holder: Any, number: str) -> Any:
     )  # fmt: skip
 
 
+def complaint_of(account: Any, office: Any) -> Any:
+    """A's complaint about office X, with one photo attached."""
+    import io
+
+    from PIL import Image
+
+    from imigrasi.complaints.actions import Filing, check_attachments, do_file_complaint
+
+    photo = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(photo, "PNG")
+    complaint, _secret = do_file_complaint(
+        Filing(
+            category="waktu-layanan",
+            office=office,
+            description="Antrean sangat panjang walaupun sudah punya jadwal kunjungan.",
+            contact_email="siti@example.id",
+        ),
+        account=account,
+        attachments=check_attachments([photo.getvalue()]),
+    )
+    return complaint
+
+
 def identity_check(application: Any) -> Any:
     """A NIK check of A's application that the registry never answered (nothing is sent)."""
     from imigrasi.registry.models import IdentityCheck
@@ -646,6 +741,19 @@ def identity_check(application: Any) -> Any:
         input={"nik": "3174055204910003", "name": "SITI RAHMAWATI", "birth_date": "1991-04-12"},
         status="manual", attempts=6, next_attempt_at=None,
     )  # fmt: skip
+
+
+def survey_token(application: Any) -> str:
+    """The survey link of A's application, as if it had been collected (nothing is sent)."""
+    from imigrasi.feedback.actions import _invite, token_for
+
+    invitation = _invite(
+        source="application", reference=application.number, office=application.office,
+        service=application.service, account_id=application.account_id,
+        served_on=dt.date(2025, 8, 14),
+    )  # fmt: skip
+    assert invitation is not None
+    return token_for(invitation)
 
 
 def build_world() -> dict[str, Any]:
@@ -670,6 +778,7 @@ def build_world() -> dict[str, Any]:
         do_request_export,
     )
     from imigrasi.privacy.breach import do_open_incident
+    from imigrasi.sharecodes.actions import do_create_share_code
 
     load()
     x = Office.objects.get(code="kanim-jakarta-selatan")
@@ -762,6 +871,9 @@ def build_world() -> dict[str, Any]:
     delivery = agency_delivery()
     check = identity_check(application)
     credential = issued_credential(a, application.number)
+    complaint = complaint_of(a, x)
+    complaint_attachment = complaint.attachments.get()
+    share = do_create_share_code(a, credential, "employment", 30)
     values = {
         "number": application.number,
         "version": str(application.version),
@@ -787,6 +899,11 @@ def build_world() -> dict[str, Any]:
         "identity_check": str(check.public_id),
         "credential": str(credential.public_id),
         "credential_code": credential.code,
+        "complaint": complaint.number,
+        "complaint_attachment": str(complaint_attachment.public_id),
+        "survey_token": survey_token(application),
+        "share_code": str(share.public_id),
+        "share_code_text": share.code,
         "officer_x_pk": str(users["officer_x"].pk),
         "applicant_a_pk": str(a.pk),
         "user_type": str(ContentType.objects.get_for_model(a).pk),
@@ -805,7 +922,7 @@ def build_world() -> dict[str, Any]:
         "sessions": sessions,
         "values": values,
         "offices": {"x": x, "y": y},
-        "files": [export.storage_name],  # outside the database: deleted at the end
+        "files": [export.storage_name, complaint_attachment.storage_name],  # deleted at the end
     }
 
 
@@ -965,6 +1082,12 @@ def _asked_in_a_conversation(world: dict[str, Any], response: Any) -> bool:
     return bool(response.json().get("conversation_id") == world["values"]["conversation"])
 
 
+def _share_code_created(world: dict[str, Any], response: Any) -> bool:
+    from imigrasi.sharecodes.models import ShareCode
+
+    return ShareCode.objects.filter(credential__public_id=world["values"]["credential"]).count() > 1
+
+
 def _correction_requested(world: dict[str, Any], response: Any) -> bool:
     from imigrasi.privacy.models import CorrectionRequest
 
@@ -979,6 +1102,7 @@ EFFECTS: dict[str, Callable[[dict[str, Any], Any], bool]] = {
     "POST /api/v1/assistant/messages/{message_id}/vote": _vote_recorded,
     "POST /api/v1/assistant/ask": _asked_in_a_conversation,
     "POST /akun/privasi/koreksi/": _correction_requested,
+    "POST /akun/kode-berbagi/buat/": _share_code_created,
     "POST /api/v1/privacy/corrections": _correction_requested,
 }
 

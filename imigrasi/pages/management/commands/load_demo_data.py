@@ -14,9 +14,12 @@ DEMO_MODULES = [
     "imigrasi.accounts.demo",
     "imigrasi.outbox.demo",  # before the applications: their decisions notify the agencies
     "imigrasi.applications.demo",
+    "imigrasi.sharecodes.demo",  # after the applications: the demo visitor's granted visa
     "imigrasi.appointments.demo",
     "imigrasi.assistant.demo",
     "imigrasi.privacy.demo",
+    "imigrasi.complaints.demo",
+    "imigrasi.feedback.demo",  # after the offices and services it rates
 ]
 
 
