@@ -27,6 +27,7 @@ from imigrasi.applications.models import Application, Document, Person
 from imigrasi.appointments.models import Booking, WaitlistEntry
 from imigrasi.assistant.models import Conversation
 from imigrasi.credentials.models import IssuedCredential
+from imigrasi.privacy import export_services
 from imigrasi.privacy.models import Consent, CorrectionRequest
 from imigrasi.registry.models import IdentityCheck
 
@@ -211,6 +212,9 @@ def collect(account: User) -> dict[str, Any]:
             _issued_document(c)
             for c in IssuedCredential.objects.filter(subject_id=account.pk).order_by("issued_at")
         ],
+        "share_codes": export_services.share_codes(account),
+        "survey_answers": export_services.survey_answers(account),
+        "complaints": export_services.complaints(account),
         "who_opened_my_data": [
             {"at": read.at, "who": read.who, "why": read.why}
             for read in personal_data_reads_about(account, limit=10_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -152,3 +153,48 @@ def test_the_copy_lists_registry_checks_and_issued_documents_without_the_code(ca
     archive = zipfile.ZipFile(io.BytesIO(build_archive(applicant)))
     text = archive.read("data.json").decode()
     assert credential.code not in text and credential.key_id not in text
+
+
+def test_the_copy_holds_share_codes_survey_answers_and_complaints_but_nothing_anonymous(
+    catalog, applicant
+):
+    from imigrasi.applications.demo import VISITOR_MRZ
+    from imigrasi.catalog.models import Office
+    from imigrasi.complaints.actions import Filing, do_file_complaint
+    from imigrasi.credentials.models import IssuedCredential
+    from imigrasi.feedback.actions import do_submit_response
+    from imigrasi.feedback.tests.conftest import invite
+    from imigrasi.privacy.export import collect
+    from imigrasi.sharecodes.actions import Verifier, do_check_status, do_create_share_code
+    from imigrasi.sharecodes.models import Channel
+
+    visa = make(
+        "approved", account=applicant.email, service="visa-c1", nik="", name="", birth="",
+        sex="", mrz=VISITOR_MRZ,
+    )  # fmt: skip
+    credential = IssuedCredential.objects.get(reference=visa.number)
+    share = do_create_share_code(applicant, credential, "employment", 30)
+    birth = dt.date.fromisoformat(visa.person.date_of_birth)
+    do_check_status(share.code, birth, Verifier(Channel.WEB, "PT Maju"))
+    scores = {f"u{i}": 3 for i in range(1, 10)}
+    do_submit_response(invite(account=applicant)[0], {**scores, "suggestion": "Antrean lama"},
+                       anonymous=False)  # fmt: skip
+    do_submit_response(invite(account=applicant, reference="second")[0], scores, anonymous=True)
+    office = Office.objects.get(code="kanim-jakarta-selatan")
+    mine, _secret = do_file_complaint(
+        Filing("pelayanan-paspor", office, "Petugas loket tidak ramah."), account=applicant
+    )
+    do_file_complaint(
+        Filing("pelayanan-paspor", office, "Tanpa identitas.", anonymous=True), account=applicant
+    )
+
+    data = collect(applicant)
+
+    [shared] = data["share_codes"]
+    assert shared["purpose"] == "employment" and shared["application"] == visa.number
+    assert [(c["organisation"], c["outcome"]) for c in shared["checks"]] == [("PT Maju", "valid")]
+    [answer] = data["survey_answers"]  # the anonymous one is not linked to anybody
+    assert answer["suggestion"] == "Antrean lama" and answer["scores"]["u5"] == 3
+    [complaint] = data["complaints"]  # so is the anonymous complaint
+    assert complaint["tracking_number"] == mine.number
+    assert complaint["description"] == "Petugas loket tidak ramah."
