@@ -353,7 +353,7 @@ def main() -> int:
     parser.add_argument("--verifiers", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument(
-        "--pace", type=float, default=1.0, help="seconds between a verifier's checks"
+        "--pace", type=float, default=2.0, help="seconds between a verifier's checks"
     )
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--delay", type=float, default=0.05)

@@ -9,31 +9,15 @@ claimed atomically, so a delivery is never sent twice for the same attempt.
 from __future__ import annotations
 
 import json
-import logging
-import time
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-
+from imigrasi.lib.sweep import SweepCommand
 from imigrasi.outbox.actions import deliver_due
 
-logger = logging.getLogger(__name__)
 
-
-class Command(BaseCommand):
+class Command(SweepCommand):
     help = "Send the decision events to agencies whose next attempt is due."
+    limit_help = "deliveries per round"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--every", type=int, default=0, help="keep running, every N seconds")
-        parser.add_argument("--limit", type=int, default=500)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        every, limit = int(options["every"]), int(options["limit"])
-        while True:
-            outcomes = deliver_due(limit)
-            if every <= 0:
-                self.stdout.write(json.dumps(outcomes))
-                return
-            if outcomes:
-                logger.info("deliveries: %s", json.dumps(outcomes))
-            time.sleep(every)
+    def sweep(self, limit: int) -> tuple[str, bool]:
+        outcomes = deliver_due(limit)
+        return json.dumps(outcomes), bool(outcomes)
