@@ -30,6 +30,8 @@ SKIP_PREFIXES = (
     "/staff/analitik/csv/",  # CSV and Parquet downloads, not pages
     "/staff/analitik/parquet/",
 )
+# Downloads anywhere (published IKM figures, complaint exports): files, not pages.
+DOWNLOAD_SUFFIXES = (".csv", ".parquet", ".pdf", ".zip")
 MAX_PAGES_PER_LANGUAGE = 80
 # Pages of the same shape (another application number, another sort order) render the same
 # template: visit a couple of each.
@@ -84,6 +86,8 @@ def crawl(
             if f"{parts.scheme}://{parts.netloc}" != base_url:
                 continue
             target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if parts.path.endswith(DOWNLOAD_SUFFIXES):
+                continue
             if not target.startswith(SKIP_PREFIXES + skip) and target not in seen:
                 queue.append(target)
     assert len(seen) > len(starts) or not queue, "the crawler found no links"
