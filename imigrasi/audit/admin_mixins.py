@@ -41,3 +41,17 @@ def _plain(form: Any, name: str) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Rows only actions write (the audit log, share codes and their checks): administrators
+    may look, never add, change or delete."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

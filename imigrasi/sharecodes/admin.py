@@ -10,24 +10,13 @@ is redacted in the audit log.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from imigrasi.audit.admin_mixins import ReadOnlyModelAdmin
 from imigrasi.sharecodes.models import ShareCode, StatusCheck
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(ShareCode)
-class ShareCodeAdmin(_ReadOnlyAdmin):
+class ShareCodeAdmin(ReadOnlyModelAdmin):
     list_display = ("public_id", "purpose", "created_at", "expires_at", "revoked_at")
     list_filter = ("purpose", ("revoked_at", admin.EmptyFieldListFilter))
     fields = ("public_id", "credential", "purpose", "created_at", "expires_at", "revoked_at")
@@ -35,7 +24,7 @@ class ShareCodeAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(StatusCheck)
-class StatusCheckAdmin(_ReadOnlyAdmin):
+class StatusCheckAdmin(ReadOnlyModelAdmin):
     list_display = ("checked_at", "organisation", "channel", "client", "outcome")
     list_filter = ("channel", "outcome")
     search_fields = ("organisation",)
